@@ -1,0 +1,1 @@
+"""The REST API: a thin FastAPI shell over :mod:`voc.pipeline`."""

@@ -1,0 +1,1 @@
+"""Text stages: language identification, segmentation, embedding, theme assignment."""

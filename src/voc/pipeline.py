@@ -1,0 +1,248 @@
+"""Compose the stages: read -> detect language -> assign themes -> analytics -> Report.
+
+:class:`Analyzer` holds the loaded models (embedder, fitted theme model) so a service or a
+notebook loads them once and analyses many surveys; :func:`analyze` is the one-call form.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+import pandas as pd
+
+from voc import __version__
+from voc.analytics import (
+    ImpactStats, estimate_nps, nps_by_month, nps_by_segment, nps_groups, rank_themes,
+    theme_impacts,
+)
+from voc.config import Settings
+from voc.io import ColumnOverrides, LoadedSurvey, load_survey
+from voc.nlp.embed import Embedder, load_embedder
+from voc.nlp.langid import UND, LanguageGuess, detect
+from voc.nlp.taxonomy import Taxonomy, load_taxonomy
+from voc.nlp.themes import GuidedThemeModel, ThemeAssignment
+from voc.types import (
+    CommentResult, LanguageShare, NpsGroup, Polarity, Quote, Report, ThemeHit, ThemeImpact,
+)
+
+log = logging.getLogger(__name__)
+
+Source = str | Path | pd.DataFrame | BinaryIO
+# progress(stage, done, total): called as long stages advance, e.g. for a progress bar.
+ProgressCallback = Callable[[str, int, int], None]
+
+_THEME_CHUNK = 64
+_QUOTE_MAX_CHARS = 280
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+class Analyzer:
+    """Loaded models plus settings; ``analyze`` turns an export into a :class:`Report`."""
+
+    def __init__(self, settings: Settings | None = None, *, embedder: Embedder | None = None,
+                 taxonomy: Taxonomy | None = None):
+        self.settings = settings or Settings()
+        self.embedder = embedder or load_embedder(self.settings)
+        self.taxonomy = taxonomy or load_taxonomy(self.settings.taxonomy_path)
+
+    @cached_property
+    def theme_model(self) -> GuidedThemeModel:
+        return GuidedThemeModel(self.taxonomy, self.embedder).fit()
+
+    def warm_up(self) -> None:
+        """Load the model and embed the taxonomy now rather than on the first request."""
+        _ = self.theme_model
+
+    # --- stages ---------------------------------------------------------------------
+    def assign_themes(self, comments: Sequence[str],
+                      progress: ProgressCallback = _no_progress) -> list[ThemeAssignment]:
+        results: list[ThemeAssignment] = []
+        for start in range(0, len(comments), _THEME_CHUNK):
+            results.extend(self.theme_model.transform(comments[start : start + _THEME_CHUNK]))
+            progress("themes", min(start + _THEME_CHUNK, len(comments)), len(comments))
+        save = getattr(self.embedder, "save", None)
+        if callable(save):
+            save()
+        return results
+
+    def analyze(self, source: Source, *, filename: str | None = None,
+                overrides: ColumnOverrides | None = None,
+                progress: ProgressCallback = _no_progress) -> Report:
+        """Read an export (path, upload or DataFrame) and analyse it end to end."""
+        loaded = load_survey(source, filename=filename, overrides=overrides,
+                             settings=self.settings)
+        progress("load", 1, 1)
+        frame = loaded.frame
+        comments = frame["comment"].tolist()
+        guesses = detect(comments, prior="survey", backend=self.settings.language_backend)
+        progress("language", 1, 1)
+        assignments = self.assign_themes(comments, progress)
+        return self._report(loaded, guesses, assignments)
+
+    # --- report assembly ------------------------------------------------------------
+    def _report(self, loaded: LoadedSurvey, guesses: list[LanguageGuess],
+                assignments: list[ThemeAssignment]) -> Report:
+        s = self.settings
+        frame = loaded.frame
+        scores = frame["score"].to_numpy(dtype=int)
+        groups = nps_groups(scores)
+        theme_ids = self.taxonomy.ids
+        column_of = {t: i for i, t in enumerate(theme_ids)}
+        mentions = np.zeros((len(frame), len(theme_ids)))
+        for row, assignment in enumerate(assignments):
+            for hit in assignment.hits:
+                mentions[row, column_of[hit.theme_id]] = 1.0
+        has_comment = frame["comment"].str.strip().ne("").to_numpy()
+        stats = theme_impacts(scores, mentions, theme_ids, int(has_comment.sum()),
+                              min_sample=s.min_sample, n_bootstrap=s.bootstrap_samples,
+                              random_state=s.random_state)
+        improvement, strengths = rank_themes(stats)
+        comment_results = self._comment_results(frame, groups, guesses, assignments,
+                                                loaded.report.mapping.segments)
+        impacts = [self._theme_impact(st, comment_results) for st in stats]
+        return Report(
+            voc_version=__version__,
+            generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            embedding_model=self.embedder.model_id,
+            taxonomy_version=f"{self.taxonomy.name}@{self.taxonomy.version}",
+            load=loaded.report,
+            nps=estimate_nps(scores, s.min_sample),
+            monthly_nps=nps_by_month(frame, s.min_sample),
+            segment_nps=nps_by_segment(frame, loaded.report.mapping.segments, s.min_sample),
+            languages=_language_shares(guesses, has_comment),
+            theme_impacts=sorted(impacts, key=lambda t: t.impact),
+            improvement_areas=improvement,
+            strengths=strengths,
+            comment_results=comment_results,
+            warnings=self._warnings(loaded, len(frame), guesses, has_comment),
+        )
+
+    def _comment_results(self, frame: pd.DataFrame, groups: list[NpsGroup],
+                         guesses: list[LanguageGuess], assignments: list[ThemeAssignment],
+                         segments: list[str]) -> list[CommentResult]:
+        dates = frame["submitted_at"]
+        return [
+            CommentResult(
+                row=int(row.row),
+                response_id=str(row.response_id),
+                score=int(row.score),
+                nps_group=group,
+                submitted_at=None if pd.isna(date) else pd.Timestamp(date).isoformat(),
+                comment=str(row.comment),
+                language=guess.lang,
+                language_confidence=round(guess.confidence, 4),
+                themes=list(assignment.hits),
+                segments={c: str(frame.at[idx, c]) for c in segments},
+            )
+            for (idx, row), group, guess, assignment, date in zip(
+                frame.iterrows(), groups, guesses, assignments, dates, strict=True)
+        ]
+
+    def _theme_impact(self, stats: ImpactStats, comments: list[CommentResult]) -> ThemeImpact:
+        theme = self.taxonomy[stats.theme_id]
+        hits = [(c, h) for c in comments for h in c.themes if h.theme_id == stats.theme_id]
+        polarity = Counter(h.polarity for _, h in hits)
+        return ThemeImpact(
+            theme_id=stats.theme_id,
+            label=theme.label(self.settings.report_language),
+            group=theme.group,
+            n_comments=stats.n_comments,
+            share=stats.share,
+            nps_with=stats.nps_with,
+            nps_without=stats.nps_without,
+            impact=stats.impact,
+            impact_ci_low=stats.ci_low,
+            impact_ci_high=stats.ci_high,
+            positive=polarity[Polarity.POSITIVE],
+            negative=polarity[Polarity.NEGATIVE],
+            neutral=polarity[Polarity.NEUTRAL],
+            quotes=_pick_quotes(hits, stats.impact, self.settings.quotes_per_theme),
+        )
+
+    def _warnings(self, loaded: LoadedSurvey, n: int, guesses: list[LanguageGuess],
+                  has_comment: np.ndarray) -> list[str]:
+        s = self.settings
+        out = []
+        if n < s.min_sample:
+            out.append(f"only {n} usable responses (< {s.min_sample}): treat every figure "
+                       "as indicative, intervals are wide")
+        skipped = len(loaded.report.skipped)
+        if skipped:
+            out.append(f"{skipped} of {loaded.report.rows_read} rows could not be used; "
+                       "see load.skipped for each row and reason")
+        undated = int(loaded.frame["submitted_at"].isna().sum())
+        if undated and loaded.report.mapping.date:
+            out.append(f"{undated} responses have no readable date and are left out of "
+                       "the monthly trend")
+        undetermined = sum(1 for g, c in zip(guesses, has_comment, strict=True)
+                           if c and g.lang == UND)
+        if undetermined:
+            out.append(f"{undetermined} comments' language could not be determined (und)")
+        return out
+
+
+def _language_shares(guesses: list[LanguageGuess], has_comment: np.ndarray) -> list[LanguageShare]:
+    counts = Counter(g.lang for g, c in zip(guesses, has_comment, strict=True) if c)
+    total = sum(counts.values())
+    return [LanguageShare(language=lang, n=n, share=round(n / total, 4))
+            for lang, n in counts.most_common()]
+
+
+def _pick_quotes(hits: list[tuple[CommentResult, ThemeHit]], impact: float,
+                 k: int) -> list[Quote]:
+    """The k clearest comments on the theme, on the side of its impact, languages varied.
+
+    For a theme that pulls NPS down, quotes come from negative mentions by detractors and
+    passives first; for a strength, from positive mentions by promoters.
+    """
+    want = Polarity.NEGATIVE if impact < 0 else Polarity.POSITIVE
+    wanted_groups = ({NpsGroup.DETRACTOR, NpsGroup.PASSIVE} if impact < 0
+                     else {NpsGroup.PROMOTER})
+
+    def rank(item: tuple[CommentResult, ThemeHit]) -> tuple[bool, bool, bool, float, int]:
+        comment, hit = item
+        return (hit.polarity != want, comment.nps_group not in wanted_groups,
+                len(comment.comment) > _QUOTE_MAX_CHARS, -hit.confidence, comment.row)
+
+    chosen: list[CommentResult] = []
+    languages: set[str] = set()
+    ordered = sorted(hits, key=rank)
+    # First pass takes one quote per language, second pass fills up with the best rest.
+    for first_pass in (True, False):
+        for comment, _ in ordered:
+            if len(chosen) >= k:
+                break
+            if comment in chosen or (first_pass and comment.language in languages):
+                continue
+            chosen.append(comment)
+            languages.add(comment.language)
+    return [
+        Quote(response_id=c.response_id, text=c.comment, language=c.language, score=c.score,
+              nps_group=c.nps_group)
+        for c in chosen
+    ]
+
+
+_default_analyzers: dict[str, Analyzer] = {}
+
+
+def analyze(source: Source, settings: Settings | None = None, *, filename: str | None = None,
+            overrides: ColumnOverrides | None = None,
+            progress: ProgressCallback = _no_progress) -> Report:
+    """Analyse an export or DataFrame with default (or given) settings; models load once."""
+    settings = settings or Settings()
+    key = settings.model_dump_json()
+    if key not in _default_analyzers:
+        _default_analyzers[key] = Analyzer(settings)
+    return _default_analyzers[key].analyze(source, filename=filename, overrides=overrides,
+                                           progress=progress)

@@ -1,0 +1,264 @@
+"""The core vocabulary of voc: typed records that flow between stages and into reports.
+
+They are frozen pydantic models so that a Report serialises to JSON with a documented
+schema (``Report.model_json_schema()``) and the API can return them as they are.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class NpsGroup(StrEnum):
+    """Where a 0-10 answer falls: promoter 9-10, passive 7-8, detractor 0-6."""
+
+    PROMOTER = "promoter"
+    PASSIVE = "passive"
+    DETRACTOR = "detractor"
+
+
+class Polarity(StrEnum):
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+    NEUTRAL = "neutral"
+
+
+# --- input ---------------------------------------------------------------------------
+
+
+class ColumnMapping(_Record):
+    """Which columns of the export hold what (names as written in the file)."""
+
+    score: str
+    comment: str | None = None
+    date: str | None = None
+    response_id: str | None = None
+    segments: list[str] = Field(default_factory=list)
+
+
+class SkippedRow(_Record):
+    """A row that could not be used, and why. Rows are numbered as a spreadsheet shows them."""
+
+    row: int
+    column: str | None
+    value: str
+    reason: str
+
+
+class LoadReport(_Record):
+    """What reading the export did: every row read is either used or listed in ``skipped``."""
+
+    source: str
+    file_type: str = Field(description="csv, xlsx or dataframe")
+    encoding: str | None = None
+    delimiter: str | None = None
+    rows_read: int
+    rows_used: int
+    skipped: list[SkippedRow] = Field(default_factory=list)
+    mapping: ColumnMapping
+    scale: str = Field(description="'0-10' or '1-10'")
+    scale_reason: str = ""
+    empty_comments: int = 0
+
+
+# --- analytics -----------------------------------------------------------------------
+
+
+class NpsEstimate(_Record):
+    """NPS with its 95% confidence interval (adjusted Wald).
+
+    ``low_sample`` is True when n is below the minimum-sample setting: such a figure must
+    never be shown without a warning.
+    """
+
+    n: int
+    promoters: int
+    passives: int
+    detractors: int
+    nps: float
+    ci_low: float
+    ci_high: float
+    low_sample: bool
+
+
+class PeriodNps(_Record):
+    period: str = Field(description="Calendar month as YYYY-MM")
+    estimate: NpsEstimate
+
+
+class SegmentNps(_Record):
+    column: str
+    value: str
+    estimate: NpsEstimate
+
+
+class LanguageShare(_Record):
+    language: str
+    n: int
+    share: float
+
+
+class Quote(_Record):
+    response_id: str
+    text: str
+    language: str
+    score: int
+    nps_group: NpsGroup
+
+
+class ThemeImpact(_Record):
+    """One theme's weight in NPS: impact = NPS(all) - NPS(all without the theme's comments)."""
+
+    theme_id: str
+    label: str
+    group: str
+    n_comments: int
+    share: float = Field(description="Share of responses with a comment that mention the theme")
+    nps_with: NpsEstimate
+    nps_without: NpsEstimate
+    impact: float
+    impact_ci_low: float
+    impact_ci_high: float
+    positive: int
+    negative: int
+    neutral: int
+    quotes: list[Quote] = Field(default_factory=list)
+
+    @property
+    def significant(self) -> bool:
+        """True when the 95% interval of the impact excludes zero."""
+        return self.impact_ci_low > 0 or self.impact_ci_high < 0
+
+
+# --- per comment ---------------------------------------------------------------------
+
+
+class ThemeHit(_Record):
+    """One theme found in one comment, with the evidence span (character offsets)."""
+
+    theme_id: str
+    confidence: float
+    polarity: Polarity
+    start: int
+    end: int
+
+
+class CommentResult(_Record):
+    row: int
+    response_id: str
+    score: int
+    nps_group: NpsGroup
+    submitted_at: str | None
+    comment: str
+    language: str
+    language_confidence: float
+    themes: list[ThemeHit] = Field(default_factory=list)
+    segments: dict[str, str] = Field(default_factory=dict)
+
+
+# --- the report ----------------------------------------------------------------------
+
+
+class Report(_Record):
+    """Everything one analysis found. ``report.json`` is this model, serialised."""
+
+    voc_version: str
+    generated_at: str
+    embedding_model: str
+    taxonomy_version: str
+    load: LoadReport
+    nps: NpsEstimate
+    monthly_nps: list[PeriodNps]
+    segment_nps: list[SegmentNps]
+    languages: list[LanguageShare]
+    theme_impacts: list[ThemeImpact]
+    improvement_areas: list[str] = Field(description="Theme ids, most negative impact first")
+    strengths: list[str] = Field(description="Theme ids, most positive impact first")
+    comment_results: list[CommentResult]
+    warnings: list[str] = Field(default_factory=list)
+
+    def theme(self, theme_id: str) -> ThemeImpact:
+        """The impact record of one theme."""
+        for impact in self.theme_impacts:
+            if impact.theme_id == theme_id:
+                return impact
+        raise KeyError(theme_id)
+
+    # DataFrame views for notebooks and the CSV writer; their column names are part of the
+    # public contract (documented in docs/report-schema.md).
+    @property
+    def themes(self) -> pd.DataFrame:
+        rows = [
+            {
+                "theme_id": t.theme_id,
+                "label": t.label,
+                "group": t.group,
+                "n_comments": t.n_comments,
+                "share": t.share,
+                "nps_with": t.nps_with.nps,
+                "nps_without": t.nps_without.nps,
+                "impact": t.impact,
+                "impact_ci_low": t.impact_ci_low,
+                "impact_ci_high": t.impact_ci_high,
+                "positive": t.positive,
+                "negative": t.negative,
+                "neutral": t.neutral,
+                "low_sample": t.nps_with.low_sample,
+            }
+            for t in self.theme_impacts
+        ]
+        return pd.DataFrame(rows, columns=_THEME_COLUMNS)
+
+    @property
+    def nps_by_month(self) -> pd.DataFrame:
+        return _estimates_frame([(p.period,) for p in self.monthly_nps],
+                                [p.estimate for p in self.monthly_nps], ["period"])
+
+    @property
+    def nps_by_segment(self) -> pd.DataFrame:
+        return _estimates_frame([(s.column, s.value) for s in self.segment_nps],
+                                [s.estimate for s in self.segment_nps], ["column", "value"])
+
+    @property
+    def comments(self) -> pd.DataFrame:
+        rows = [
+            {
+                "row": c.row,
+                "response_id": c.response_id,
+                "submitted_at": c.submitted_at,
+                "score": c.score,
+                "nps_group": c.nps_group.value,
+                "language": c.language,
+                "themes": ";".join(h.theme_id for h in c.themes),
+                "polarities": ";".join(h.polarity.value for h in c.themes),
+                "comment": c.comment,
+                **c.segments,
+            }
+            for c in self.comment_results
+        ]
+        return pd.DataFrame(rows)
+
+
+_THEME_COLUMNS = [
+    "theme_id", "label", "group", "n_comments", "share", "nps_with", "nps_without", "impact",
+    "impact_ci_low", "impact_ci_high", "positive", "negative", "neutral", "low_sample",
+]
+_ESTIMATE_COLUMNS = ["n", "promoters", "passives", "detractors", "nps", "ci_low", "ci_high",
+                     "low_sample"]
+
+
+def _estimates_frame(keys: list[tuple[str, ...]], estimates: list[NpsEstimate],
+                     key_columns: list[str]) -> pd.DataFrame:
+    rows = [
+        {**dict(zip(key_columns, key, strict=True)),
+         **{c: getattr(e, c) for c in _ESTIMATE_COLUMNS}}
+        for key, e in zip(keys, estimates, strict=True)
+    ]
+    return pd.DataFrame(rows, columns=key_columns + _ESTIMATE_COLUMNS)
