@@ -214,18 +214,17 @@ def _pick_quotes(hits: list[tuple[CommentResult, ThemeHit]], impact: float,
         return (hit.polarity != want, comment.nps_group not in wanted_groups,
                 len(comment.comment) > _QUOTE_MAX_CHARS, -hit.confidence, comment.row)
 
-    chosen: list[CommentResult] = []
-    languages: set[str] = set()
     ordered = sorted(hits, key=rank)
-    # First pass takes one quote per language, second pass fills up with the best rest.
-    for first_pass in (True, False):
-        for comment, _ in ordered:
-            if len(chosen) >= k:
-                break
-            if comment in chosen or (first_pass and comment.language in languages):
-                continue
+    ideal = [c for c, h in ordered if h.polarity == want and c.nps_group in wanted_groups]
+    chosen: list[CommentResult] = []
+    # One ideal quote per language first, so a mixed survey hears every voice; then the
+    # best of the rest in rank order.
+    for comment in ideal:
+        if len(chosen) < k and comment.language not in {c.language for c in chosen}:
             chosen.append(comment)
-            languages.add(comment.language)
+    for comment, _ in ordered:
+        if len(chosen) < k and comment not in chosen:
+            chosen.append(comment)
     return [
         Quote(response_id=c.response_id, text=c.comment, language=c.language, score=c.score,
               nps_group=c.nps_group)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from voc.analytics.results import NpsDifference
 from voc.types import NpsEstimate, NpsGroup
 
 Z_95 = 1.959963984540054
@@ -28,6 +29,7 @@ def nps_group(score: int) -> NpsGroup:
 
 
 def nps_groups(scores: Iterable[int]) -> list[NpsGroup]:
+    """The group of each score, in order."""
     return [nps_group(int(s)) for s in scores]
 
 
@@ -58,6 +60,7 @@ def nps_standard_error(promoters: int, detractors: int, n: int) -> float:
 
 def estimate_from_counts(promoters: int, passives: int, detractors: int,
                          min_sample: int = 30) -> NpsEstimate:
+    """NPS and adjusted-Wald 95% CI from the three counts."""
     n = promoters + passives + detractors
     low, high = adjusted_wald_interval(promoters, detractors, n)
     return NpsEstimate(
@@ -75,3 +78,53 @@ def estimate_nps(scores: Iterable[int] | np.ndarray, min_sample: int = 30) -> Np
     passives = int(((values >= 7) & (values <= 8)).sum())
     detractors = int((values <= 6).sum())
     return estimate_from_counts(promoters, passives, detractors, min_sample)
+
+
+def normal_p_value(z: float) -> float:
+    """Two-sided p-value of a standard-normal z."""
+    return math.erfc(abs(z) / math.sqrt(2.0))
+
+
+def _adjusted(est: NpsEstimate) -> tuple[float, float]:
+    """Adjusted-Wald NPS (as a proportion difference) and its variance."""
+    n_adj = est.n + 3.0
+    p = (est.promoters + 0.75) / n_adj
+    d = (est.detractors + 0.75) / n_adj
+    return p - d, max(p + d - (p - d) ** 2, 0.0) / n_adj
+
+
+def compare_nps(a: NpsEstimate, b: NpsEstimate, label_a: str = "a", label_b: str = "b",
+                alpha: float = 0.05) -> NpsDifference:
+    """Is NPS(b) different from NPS(a)? z-test with SE = sqrt(SE_a^2 + SE_b^2).
+
+    Both standard errors and the interval use the adjusted-Wald counts, as the single-group
+    interval does; ``difference`` is the plain difference of the two reported NPS.
+    """
+    centre_a, var_a = _adjusted(a)
+    centre_b, var_b = _adjusted(b)
+    se = math.sqrt(var_a + var_b)
+    diff_adj = centre_b - centre_a
+    z = diff_adj / se if se > 0 else 0.0
+    p_value = normal_p_value(z)
+    return NpsDifference(
+        label_a=label_a, label_b=label_b, a=a, b=b,
+        difference=round(b.nps - a.nps, 2), se=round(100.0 * se, 3), z=round(z, 3),
+        p_value=round(p_value, 5),
+        ci_low=round(max(-200.0, 100.0 * (diff_adj - Z_95 * se)), 2),
+        ci_high=round(min(200.0, 100.0 * (diff_adj + Z_95 * se)), 2),
+        significant=p_value < alpha, low_sample=a.low_sample or b.low_sample,
+    )
+
+
+def nps_difference(scores_a: Iterable[int] | np.ndarray, scores_b: Iterable[int] | np.ndarray,
+                   *, label_a: str = "a", label_b: str = "b", min_sample: int = 30,
+                   alpha: float = 0.05) -> NpsDifference:
+    """:func:`compare_nps` on two sets of raw scores."""
+    return compare_nps(estimate_nps(scores_a, min_sample), estimate_nps(scores_b, min_sample),
+                       label_a, label_b, alpha)
+
+
+def net_scores(scores: Iterable[int] | np.ndarray) -> np.ndarray:
+    """+1 for a promoter, 0 for a passive, -1 for a detractor, per answer (float)."""
+    values = np.asarray(scores)
+    return np.where(values >= 9, 1.0, np.where(values <= 6, -1.0, 0.0))

@@ -63,8 +63,9 @@ def nps_chart(months: list[PeriodNps], width: int = 720, height: int = 220) -> M
 
     xs = [pad_x + i * step for i in range(len(months))]
     band = " ".join(f"{x:.1f},{y(h):.1f}" for x, h in zip(xs, highs, strict=True))
-    band += " " + " ".join(f"{x:.1f},{y(v):.1f}" for x, v in
-                           reversed(list(zip(xs, lows, strict=True))))
+    band += " " + " ".join(
+        f"{x:.1f},{y(v):.1f}" for x, v in reversed(list(zip(xs, lows, strict=True)))
+    )
     line = " ".join(f"{x:.1f},{y(m.estimate.nps):.1f}" for x, m in zip(xs, months, strict=True))
     labels = "".join(
         f'<text x="{x:.1f}" y="{height - 2}" font-size="10" text-anchor="middle">'

@@ -1,0 +1,164 @@
+"""Score scales: NPS on 0-10 or 1-10, CSAT on 1-5 as a metric of its own.
+
+NPS groups the same way on both NPS scales (promoters 9-10, passives 7-8, detractors 0-6 or
+1-6), so the scale changes what the report says, not the arithmetic. CSAT answers are never
+turned into NPS: they get a mean with a t-interval and the share of 4-5 answers.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from voc.analytics.inputs import listing, row_numbers
+from voc.analytics.nps import Z_95
+from voc.analytics.results import CsatEstimate, ScaleInfo
+from voc.errors import InputError
+from voc.io.scale import MIN_RESPONSES_FOR_INFERENCE, choose_scale
+
+Scale = str  # "0-10", "1-10" or "1-5"
+SCALE_RANGES: dict[str, tuple[int, int]] = {"0-10": (0, 10), "1-10": (1, 10), "1-5": (1, 5)}
+_SAYS_1_5 = re.compile(r"(?<!\d)1\s*(?:-|–|—|to|till|til)\s*5(?!\d)|\bcsat\b|satisf|nöjd|"
+                       r"fornøyd|tilfreds", re.IGNORECASE)
+
+
+def grouping_rule(scale: Scale) -> str:
+    """The rule applied to a scale, in words for the report."""
+    if scale == "1-5":
+        return "CSAT 1-5: mean score, and satisfied = 4-5; never converted to NPS"
+    low = SCALE_RANGES[scale][0]
+    return f"NPS {scale}: promoters 9-10, passives 7-8, detractors {low}-6"
+
+
+def parse_scores(values: pd.Series | Sequence[object], scale: Scale = "0-10",
+                 rows: Sequence[int] | np.ndarray | None = None) -> np.ndarray:
+    """Whole-number scores as int64, or InputError naming every bad row and value.
+
+    Text ("ten"), blanks, fractions (7.5) and values outside the scale are refused.
+    ``rows`` are the spreadsheet rows of ``values`` (default position + 2, header = row 1).
+    """
+    series = pd.Series(values, dtype=object).reset_index(drop=True)
+    rows = np.arange(len(series)) + 2 if rows is None else np.asarray(rows)
+    text = series.map(lambda v: v.strip() if isinstance(v, str) else v)
+    numbers = pd.to_numeric(text, errors="coerce").astype(float).to_numpy()
+    not_number = np.isnan(numbers)
+    if not_number.any():
+        raise InputError(f"score is not a number: {listing(rows[not_number], series[not_number])}",
+                         row=int(rows[not_number][0]), column="score")
+    fraction = numbers != np.round(numbers)
+    if fraction.any():
+        raise InputError(f"score is not a whole number: "
+                         f"{listing(rows[fraction], series[fraction])}",
+                         row=int(rows[fraction][0]), column="score")
+    low, high = SCALE_RANGES[scale]
+    outside = (numbers < low) | (numbers > high)
+    if outside.any():
+        raise InputError(f"score outside the {scale} scale: "
+                         f"{listing(rows[outside], numbers[outside].astype(int).tolist())}",
+                         row=int(rows[outside][0]), column="score")
+    return numbers.astype("int64")
+
+
+def frame_scores(frame: pd.DataFrame, scale: Scale = "0-10") -> np.ndarray:
+    """The ``score`` column checked against ``scale``; fast when it is already int."""
+    score = frame["score"]
+    if pd.api.types.is_integer_dtype(score.dtype):
+        values = score.to_numpy(dtype="int64")
+        low, high = SCALE_RANGES[scale]
+        if len(values) == 0 or (values.min() >= low and values.max() <= high):
+            return values
+    return parse_scores(score, scale, row_numbers(frame))
+
+
+def detect_scale(scores: Sequence[int] | np.ndarray, header: str = "",
+                 setting: str = "auto") -> ScaleInfo:
+    """The scale of a score column from its header and its values, or the user's setting.
+
+    CSAT 1-5 is chosen when the header says so (1-5, CSAT, satisfied, nöjd, fornøyd) or when
+    every one of at least 100 answers lies in 1..5, which a 0-10 question would not produce.
+    Otherwise 0-10 vs 1-10 follows :func:`voc.io.scale.choose_scale`.
+    """
+    values = np.asarray(scores, dtype="int64")
+    if len(values) and (values.min() < 0 or values.max() > 10):
+        bad = values[(values < 0) | (values > 10)]
+        raise InputError(f"scores outside 0..10 fit no scale: {sorted(set(bad.tolist()))[:5]}",
+                         column="score")
+    if setting == "1-5" or (setting == "auto" and _looks_like_csat(values, header)):
+        reason = ("the scale setting says so" if setting == "1-5" else
+                  "the score column's header names a satisfaction scale"
+                  if _SAYS_1_5.search(header) else
+                  f"all {len(values)} answers lie in 1..5")
+        if len(values) and (values.min() < 1 or values.max() > 5):
+            raise InputError("mixed scales: the column looks like CSAT 1-5 but holds "
+                             f"answers {int(values.min())}..{int(values.max())}", column="score")
+        return ScaleInfo(scale="1-5", metric="csat", rule=grouping_rule("1-5"),
+                         reason=f"The scale is CSAT 1-5 because {reason}.")
+    scale, reason = choose_scale(values.tolist(), header,
+                                 setting if setting in ("0-10", "1-10") else "auto")
+    return ScaleInfo(scale="1-10" if scale == "1-10" else "0-10", metric="nps",
+                     rule=grouping_rule(scale), reason=reason)
+
+
+def _looks_like_csat(values: np.ndarray, header: str) -> bool:
+    if _SAYS_1_5.search(header) and not re.search(r"\b10\b", header):
+        return True
+    return (len(values) >= MIN_RESPONSES_FOR_INFERENCE and values.min() >= 1
+            and values.max() <= 5)
+
+
+def check_mixed_scales(frame: pd.DataFrame, by: str, min_group: int = 20) -> None:
+    """Refuse a score column where one group answers only 1-5 and another goes up to 10.
+
+    Such a column pools a CSAT question with an NPS question; the error names the group,
+    its rows and the other groups' highest answers.
+    """
+    scores = frame["score"].to_numpy()
+    keys = frame[by].astype(str).to_numpy()
+    top = {k: int(scores[keys == k].max()) for k in pd.unique(keys)}
+    if max(top.values(), default=0) <= 5:
+        return
+    for key, high in top.items():
+        members = keys == key
+        if high <= 5 and members.sum() >= min_group:
+            rows = row_numbers(frame)[members]
+            raise InputError(
+                f"mixed scales: {by} = {key!r} has only answers 1..5 ({int(members.sum())} "
+                f"responses, rows {', '.join(map(str, rows[:5]))}...) while other groups go up "
+                f"to {max(top.values())}; analyse CSAT and NPS separately", column=by)
+
+
+def _wilson(successes: int, n: int, z: float = Z_95) -> tuple[float, float]:
+    if n == 0:
+        return 0.0, 1.0
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def csat_estimate(scores: Sequence[int] | np.ndarray, min_sample: int = 30) -> CsatEstimate:
+    """Mean CSAT (1-5) with a 95% t-interval and the share of 4-5 with a Wilson interval."""
+    values = parse_scores(list(scores), "1-5")
+    n = len(values)
+    satisfied = int((values >= 4).sum())
+    share_low, share_high = _wilson(satisfied, n)
+    mean = float(values.mean()) if n else 0.0
+    if n >= 2:
+        from scipy.special import stdtrit  # lazy: scipy is slow to import
+
+        half = float(stdtrit(n - 1, 0.975)) * float(values.std(ddof=1)) / math.sqrt(n)
+    else:
+        half = 4.0
+    return CsatEstimate(
+        n=n, mean=round(mean, 3),
+        ci_low=round(max(1.0, mean - half), 3) if n else 1.0,
+        ci_high=round(min(5.0, mean + half), 3) if n else 5.0,
+        satisfied=satisfied, share_satisfied=round(satisfied / n, 4) if n else 0.0,
+        share_ci_low=round(share_low, 4), share_ci_high=round(share_high, 4),
+        low_sample=n < min_sample,
+    )

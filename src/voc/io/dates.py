@@ -1,0 +1,173 @@
+"""Reading submission dates as survey tools and Nordic spreadsheets write them.
+
+Each value is read on its own (one bad cell never spoils a column). Only slashed dates
+are ambiguous (03/04/2026); their order is decided once per column from the values that
+are not, defaulting to day first as in the Nordics.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from voc.io.values import is_number
+
+_TIME = (
+    r"(?:[T ]+|,\s*|\s+kl\.?\s*)"  # "T", " ", ", " or Norwegian " kl. "
+    r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2})(?:[.,](\d{1,9}))?)?\s*([AaPp][Mm])?"
+)
+_TZ = r"\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?"
+_YMD = re.compile(rf"^(\d{{4}})[-/.](\d{{1,2}})[-/.](\d{{1,2}})(?:{_TIME})?{_TZ}$", re.I)
+_DMY = re.compile(rf"^(\d{{1,2}})[.-](\d{{1,2}})[.-](\d{{4}}|\d{{2}})(?:{_TIME})?{_TZ}$", re.I)
+_SLASH = re.compile(rf"^(\d{{1,2}})/(\d{{1,2}})/(\d{{4}}|\d{{2}})(?:{_TIME})?{_TZ}$", re.I)
+_NAMED = re.compile(rf"^(\d{{1,2}})\.?\s+([^\W\d_]+)\.?,?\s+(\d{{4}})(?:{_TIME})?{_TZ}$", re.I)
+# fmt: off
+_MONTHS = {
+    "jan": 1, "januari": 1, "januar": 1, "january": 1,
+    "feb": 2, "februari": 2, "februar": 2, "february": 2,
+    "mar": 3, "mars": 3, "marts": 3, "march": 3,
+    "apr": 4, "april": 4,
+    "maj": 5, "mai": 5, "may": 5,
+    "jun": 6, "juni": 6, "june": 6,
+    "jul": 7, "juli": 7, "july": 7,
+    "aug": 8, "augusti": 8, "august": 8,
+    "sep": 9, "sept": 9, "september": 9,
+    "okt": 10, "oktober": 10, "oct": 10, "october": 10,
+    "nov": 11, "november": 11,
+    "dec": 12, "des": 12, "december": 12, "desember": 12,
+}
+# fmt: on
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+_EARLIEST, _LATEST = 1900, 2200
+
+
+def parse_dates(values: Sequence[str]) -> list[dt.datetime | None]:
+    """Each value as a naive UTC datetime, or None when empty or unreadable."""
+    day_first = slash_day_first(values)
+    cache: dict[str, dt.datetime | None] = {}
+    result = []
+    for value in values:
+        if value not in cache:
+            cache[value] = parse_date(value, day_first=day_first)
+        result.append(cache[value])
+    return result
+
+
+def to_datetime_series(values: Sequence[dt.datetime | None]) -> pd.Series:
+    """A datetime64[ns] Series, NaT where the value is None."""
+    array = np.array(
+        [np.datetime64("NaT") if v is None else v for v in values], dtype="datetime64[ns]"
+    )
+    return pd.Series(array, dtype="datetime64[ns]")
+
+
+def parse_date(
+    value: str, *, day_first: bool = True, allow_numbers: bool = True
+) -> dt.datetime | None:
+    """One cell as a naive UTC datetime, or None.
+
+    Args:
+        day_first: how to read an ambiguous slashed date such as 03/04/2026.
+        allow_numbers: read plain numbers as Excel serial dates or Unix timestamps.
+    """
+    text = value.strip()
+    if not text:
+        return None
+    if is_number(text):
+        return _from_number(float(text.replace(",", "."))) if allow_numbers else None
+    try:
+        parsed = _from_text(text, day_first)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if parsed is None or not _EARLIEST <= parsed.year <= _LATEST:
+        return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
+    return parsed
+
+
+def is_date_text(value: str) -> bool:
+    """True when ``value`` is written as a date (plain numbers do not count)."""
+    return parse_date(value, allow_numbers=False) is not None
+
+
+def slash_day_first(values: Sequence[str]) -> bool:
+    """Whether the column's slashed dates put the day first (False for US month/day order)."""
+    for value in values:
+        match = _SLASH.match(value.strip())
+        if match:
+            first, second = int(match.group(1)), int(match.group(2))
+            if first > 12:
+                return True
+            if second > 12:
+                return False
+    return True
+
+
+def _from_text(text: str, day_first: bool) -> dt.datetime | None:
+    if match := _YMD.match(text):
+        year, month, day = (int(g) for g in match.group(1, 2, 3))
+        return _build(year, month, day, match.groups()[3:])
+    if match := _DMY.match(text):
+        day, month, year = (int(g) for g in match.group(1, 2, 3))
+        return _build(_full_year(year), month, day, match.groups()[3:])
+    if match := _SLASH.match(text):
+        first, second, year = (int(g) for g in match.group(1, 2, 3))
+        day, month = (first, second) if day_first else (second, first)
+        return _build(_full_year(year), month, day, match.groups()[3:])
+    if match := _NAMED.match(text):
+        month_number = _MONTHS.get(match.group(2).casefold())
+        if month_number is None:
+            return None
+        return _build(int(match.group(3)), month_number, int(match.group(1)), match.groups()[3:])
+    return _from_pandas(text)
+
+
+def _build(year: int, month: int, day: int, rest: tuple[str | None, ...]) -> dt.datetime:
+    hour_s, minute_s, second_s, fraction_s, ampm, tz = rest
+    hour = int(hour_s or 0)
+    if ampm:
+        hour = hour % 12 + (12 if ampm.lower() == "pm" else 0)
+    micro = int((fraction_s or "0")[:6].ljust(6, "0"))
+    parsed = dt.datetime(year, month, day, hour, int(minute_s or 0), int(second_s or 0), micro)
+    if tz and tz.upper() not in {"Z", "UTC", "GMT"}:
+        sign = 1 if tz[0] == "+" else -1
+        digits = tz[1:].replace(":", "")
+        offset = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
+        return parsed.replace(tzinfo=dt.timezone(sign * offset))
+    if tz:
+        return parsed.replace(tzinfo=dt.UTC)
+    return parsed
+
+
+def _full_year(year: int) -> int:
+    return year + 2000 if year < 100 else year
+
+
+def _from_number(number: float) -> dt.datetime | None:
+    # Excel serial days (1954-2119), then Unix seconds and milliseconds (2001-2286).
+    if 20_000 <= number <= 80_000:
+        return _EXCEL_EPOCH + dt.timedelta(days=number)
+    if 1e9 <= number < 1e10:
+        return dt.datetime.fromtimestamp(number, dt.UTC).replace(tzinfo=None)
+    if 1e12 <= number < 1e13:
+        return dt.datetime.fromtimestamp(number / 1000, dt.UTC).replace(tzinfo=None)
+    return None
+
+
+def _from_pandas(text: str) -> dt.datetime | None:
+    # Last resort for spelled-out English forms ("March 14, 2026 9:12 AM"); a four-digit
+    # year is required so that words and codes are never taken for dates.
+    if not re.search(r"(?<!\d)\d{4}(?!\d)", text) or not re.search(r"[A-Za-z]{3}", text):
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        stamp = pd.to_datetime(text, dayfirst=True)
+    if stamp is pd.NaT or not isinstance(stamp, pd.Timestamp):
+        return None
+    return stamp.to_pydatetime()

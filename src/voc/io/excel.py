@@ -1,0 +1,60 @@
+"""Reading .xlsx workbooks: the first sheet that holds any data, every cell as text."""
+
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+
+import openpyxl
+
+from voc.errors import InputError
+from voc.io.table import RawTable, cell_text, table_from_records
+
+logger = logging.getLogger(__name__)
+
+
+def read_xlsx_table(data: bytes, name: str) -> RawTable:
+    """Read the first non-empty worksheet of an .xlsx workbook into a RawTable."""
+    rows = _first_sheet_rows(data, name)
+    header_index = next((i for i, r in enumerate(rows) if any(v.strip() for v in r)), None)
+    if header_index is None:
+        raise InputError(f"{name!r} is empty: expected a header row and at least one data row")
+    # openpyxl yields one tuple per sheet row from row 1, so list position + 1 is the row
+    # number Excel shows even when the header is not on row 1.
+    body = [(i + 1, r) for i, r in enumerate(rows) if i > header_index]
+    table = table_from_records(rows[header_index], body, source=name, file_type="xlsx")
+    if table.rows_read == 0:
+        raise InputError(f"{name!r} has a header row but no data rows")
+    return table
+
+
+def _first_sheet_rows(data: bytes, name: str) -> list[list[str]]:
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except zipfile.BadZipFile as exc:
+        raise InputError(
+            f"{name!r} is not a valid .xlsx workbook (the file is corrupt or truncated): "
+            "open it in Excel and save it again, or export it as CSV"
+        ) from exc
+    # openpyxl reports malformed workbook XML with many exception types (KeyError,
+    # ValueError, its own InvalidFileException, lxml errors); all mean the same to a user.
+    except Exception as exc:
+        raise InputError(
+            f"{name!r} cannot be read as an .xlsx workbook ({type(exc).__name__}): "
+            "expected a workbook saved by Excel, or a CSV export"
+        ) from exc
+    try:
+        for sheet in workbook.worksheets:
+            rows = [[cell_text(v) for v in values] for values in sheet.iter_rows(values_only=True)]
+            if any(v.strip() for r in rows for v in r):
+                logger.info("reading sheet %r of %s", sheet.title, name)
+                return rows
+    except Exception as exc:  # same reasoning as above: corrupt sheet XML
+        raise InputError(
+            f"{name!r} has a worksheet that cannot be read ({type(exc).__name__}): the file "
+            "may be corrupt; save it again in Excel or export it as CSV"
+        ) from exc
+    finally:
+        workbook.close()
+    return []

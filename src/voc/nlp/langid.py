@@ -1,0 +1,181 @@
+"""Language identification for short Nordic survey comments (sv, nb, nn, da, en).
+
+``detect(texts)`` returns one :class:`LanguageGuess` per text. Backends only score; the
+decisions made here are shared by all of them:
+
+- ``und`` for text with no usable letters (empty, emoji, numbers, URLs, "ok");
+- ``no`` when the text is Norwegian but bokmål and nynorsk are too close to call;
+- the survey prior settles short, ambiguous comments and never flips a confident guess;
+- ``mixed`` flags a comment with a run of words in another language.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+from voc.config import Settings
+from voc.nlp._langid.backends import (
+    CANDIDATES,
+    FastTextScorer,
+    LangdetectScorer,
+    LanguageScorer,
+    LinguaScorer,
+    Scores,
+)
+from voc.nlp._langid.mixed import mixed_flags
+from voc.nlp._langid.prior import apply_prior, normalise_prior, survey_prior
+from voc.nlp._langid.text import clean, is_undecidable
+
+__all__ = [
+    "BACKENDS",
+    "LanguageGuess",
+    "Prior",
+    "detect",
+    "get_scorer",
+    "language_mix",
+]
+
+UND = "und"
+Prior = Literal["survey"] | Mapping[str, float] | None
+
+# A guess at least this sure is "confident": the prior never touches it, and only confident
+# guesses feed the survey estimate.
+CONFIDENT = 0.80
+# Below this share of the Norwegian probability the nb/nn split is unclear: answer ``no``.
+NB_NN_CLEAR = 0.60
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageGuess:
+    """The language of one text.
+
+    Attributes:
+        lang: ISO 639-1 code (``sv``, ``nb``, ``nn``, ``da``, ``en``; ``no`` for Norwegian of
+            unclear standard; other codes from backends that know them), or ``und``.
+        confidence: probability of ``lang`` in [0, 1]; 0 for ``und``.
+        alternatives: every scored language with its probability, best first.
+        mixed: a run of two or more words is confidently in another language.
+        decided_by_prior: the text was ambiguous and the survey/market prior settled it.
+    """
+
+    lang: str
+    confidence: float
+    alternatives: tuple[tuple[str, float], ...] = ()
+    mixed: bool = False
+    decided_by_prior: bool = False
+
+
+BACKENDS: tuple[str, ...] = ("lingua", "fasttext", "langdetect")
+
+
+@cache
+def get_scorer(name: str) -> LanguageScorer:
+    """The scorer registered under ``name`` (one shared instance per process)."""
+    if name == "lingua":
+        return LinguaScorer()
+    if name == "fasttext":
+        return FastTextScorer()
+    if name == "langdetect":
+        return LangdetectScorer(random_state=0)
+    raise ValueError(f"unknown language backend {name!r}; choose one of {', '.join(BACKENDS)}")
+
+
+def detect(
+    texts: Iterable[str], *, prior: Prior = None, backend: str | None = None
+) -> list[LanguageGuess]:
+    """Guess the language of each text.
+
+    Args:
+        texts: the comments; ``None``/NaN-like values are treated as empty.
+        prior: ``None``; ``"survey"`` to estimate the language mix from the batch's own
+            confident guesses; or a mapping language -> weight (e.g. from a market column).
+            It only settles ambiguous guesses (confidence below 0.8).
+        backend: a name from :data:`BACKENDS`; None uses ``Settings().language_backend``.
+    """
+    items = [t if isinstance(t, str) else "" for t in texts]
+    scorer = get_scorer(backend or Settings().language_backend)
+    cleaned = [clean(t) for t in items]
+    todo = [i for i, c in enumerate(cleaned) if not is_undecidable(c)]
+    scored = scorer.predict_proba([cleaned[i] for i in todo]) if todo else []
+
+    raw: list[Scores | None] = [None] * len(items)
+    for i, scores in zip(todo, scored, strict=True):
+        raw[i] = _normalised(scores)
+
+    decided = [_decide(s) if s is not None else None for s in raw]
+    prior_map = _resolve_prior(prior, decided)
+
+    guesses: list[LanguageGuess] = []
+    for s, first in zip(raw, decided, strict=True):
+        if s is None or first is None or not s:
+            guesses.append(LanguageGuess(UND, 0.0))
+            continue
+        by_prior = False
+        final = first
+        if prior_map is not None and first[1] < CONFIDENT:
+            final = _decide(apply_prior(s, prior_map))
+            by_prior = True
+        lang, confidence, ranked = final
+        guesses.append(LanguageGuess(lang, confidence, ranked, False, by_prior))
+
+    flags = mixed_flags(cleaned, [g.lang for g in guesses], scorer.predict_proba)
+    return [
+        LanguageGuess(g.lang, g.confidence, g.alternatives, True, g.decided_by_prior) if flag else g
+        for g, flag in zip(guesses, flags, strict=True)
+    ]
+
+
+def language_mix(guesses: Iterable[LanguageGuess]) -> dict[str, int]:
+    """How many guesses per language, most frequent first (``und`` included)."""
+    counts = Counter(g.lang for g in guesses)
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+# --- decisions ------------------------------------------------------------------------
+
+_Decision = tuple[str, float, tuple[tuple[str, float], ...]]
+
+
+def _normalised(scores: Scores) -> Scores:
+    positive = {lang: p for lang, p in scores.items() if p > 0}
+    total = sum(positive.values())
+    return {lang: p / total for lang, p in positive.items()} if total > 0 else {}
+
+
+def _decide(scores: Scores) -> _Decision:
+    """Top language (or ``no``), its probability, and the ranked distribution."""
+    ranked = tuple(
+        sorted(((k, round(v, 6)) for k, v in scores.items()), key=lambda kv: (-kv[1], kv[0]))
+    )
+    if not ranked:
+        return UND, 0.0, ()
+    lang, p = ranked[0]
+    if lang in {"nb", "nn"}:
+        norwegian = scores.get("nb", 0.0) + scores.get("nn", 0.0)
+        if norwegian > 0 and p / norwegian < NB_NN_CLEAR:
+            return "no", round(norwegian, 6), ranked
+    return lang, p, ranked
+
+
+def _confident_lang(decision: _Decision) -> str | None:
+    """The language a decision is sure of: its top one, or ``no`` for sure-but-unclear nb/nn."""
+    lang, confidence, ranked = decision
+    if confidence >= CONFIDENT:
+        return lang
+    norwegian = sum(p for code, p in ranked if code in {"nb", "nn"})
+    return "no" if norwegian >= CONFIDENT else None
+
+
+def _resolve_prior(prior: Prior, decided: Sequence[_Decision | None]) -> dict[str, float] | None:
+    if prior is None:
+        return None
+    if isinstance(prior, str):
+        if prior != "survey":
+            raise ValueError(f"prior must be None, 'survey' or a mapping, not {prior!r}")
+        confident = [lang for d in decided if d is not None and (lang := _confident_lang(d))]
+        return survey_prior(confident, CANDIDATES)
+    return normalise_prior(prior)

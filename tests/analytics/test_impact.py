@@ -1,0 +1,64 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from voc.analytics import nps_by_month, nps_by_segment, rank_themes, theme_impacts
+
+
+def test_impact_is_nps_all_minus_nps_without_the_theme() -> None:
+    # 10 responses: NPS(all) = (4 - 3) / 10 = +10.
+    scores = np.array([10, 10, 9, 9, 8, 7, 7, 2, 3, 5])
+    # "billing" mentioned by the three detractors: NPS without = 4/7 = +57.14 -> impact -47.14
+    # "competence" mentioned by two promoters: NPS without = (2 - 3)/8 = -12.5 -> impact +22.5
+    mentions = np.zeros((10, 2))
+    mentions[[7, 8, 9], 0] = 1
+    mentions[[0, 1], 1] = 1
+    billing, competence = theme_impacts(scores, mentions, ["billing", "competence"],
+                                        n_commented=10, n_bootstrap=200)
+    assert billing.impact == pytest.approx(10 - 100 * 4 / 7, abs=0.01)
+    assert competence.impact == pytest.approx(22.5, abs=0.01)
+    assert billing.n_comments == 3 and billing.share == 0.3
+    assert billing.nps_with.nps == -100.0 and competence.nps_with.nps == 100.0
+    # impact = share x (NPS with - NPS without) holds exactly
+    share = 3 / 10
+    assert billing.impact == pytest.approx(share * (billing.nps_with.nps - billing.nps_without.nps),
+                                           abs=0.01)
+    assert billing.ci_low <= billing.impact <= billing.ci_high
+
+
+def test_bootstrap_is_seeded() -> None:
+    rng = np.random.default_rng(0)
+    scores = rng.integers(0, 11, 200)
+    mentions = (rng.random((200, 3)) < 0.2).astype(float)
+    a = theme_impacts(scores, mentions, ["a", "b", "c"], 200, random_state=3)
+    b = theme_impacts(scores, mentions, ["a", "b", "c"], 200, random_state=3)
+    assert a == b
+
+
+def test_ranking_puts_significant_negative_first_and_drops_rare_themes() -> None:
+    rng = np.random.default_rng(1)
+    scores = rng.integers(0, 11, 400)
+    mentions = np.zeros((400, 3))
+    mentions[:, 0] = (scores <= 4) & (rng.random(400) < 0.8)   # strongly negative
+    mentions[:, 1] = (scores >= 9) & (rng.random(400) < 0.6)   # strongly positive
+    mentions[:2, 2] = 1                                        # too rare to rank
+    stats = theme_impacts(scores, mentions, ["bad", "good", "rare"], 400)
+    improvement, strengths = rank_themes(stats)
+    assert improvement == ["bad"]
+    assert strengths == ["good"]
+
+
+def test_breakdowns_by_month_and_segment() -> None:
+    frame = pd.DataFrame({
+        "score": [10, 9, 0, 10, 5, 8],
+        "submitted_at": pd.to_datetime(["2026-01-03", "2026-01-20", "2026-01-31",
+                                        "2026-02-01", "2026-02-14", None]),
+        "Office": ["Oslo", "Oslo", "Malmö", "Malmö", "Malmö", ""],
+    })
+    months = nps_by_month(frame, min_sample=2)
+    assert [(m.period, m.estimate.n, round(m.estimate.nps, 2)) for m in months] == [
+        ("2026-01", 3, 33.33), ("2026-02", 2, 0.0)]
+    segments = nps_by_segment(frame, ["Office"], min_sample=3)
+    assert [(s.value, s.estimate.n, s.estimate.nps, s.estimate.low_sample)
+            for s in segments] == [("Malmö", 3, -33.33, False), ("Oslo", 2, 100.0, True),
+                                   ("(blank)", 1, 0.0, True)]

@@ -1,0 +1,137 @@
+"""Language identification on the hard cases of Nordic survey comments."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from voc.nlp.langid import LanguageGuess, detect, language_mix
+
+SWEDISH = [
+    "Mycket bra service och snabb leverans",
+    "Jag är väldigt nöjd med hjälpen",
+    "Det tog för lång tid att få svar",
+    "Personalen var trevlig och kunnig",
+    "Inte så bra, fakturan var fel",
+    "Enkelt att beställa och bra priser",
+]
+NORWEGIAN = [
+    "Veldig fornøyd med leveransen",
+    "Det tok altfor lang tid å få svar",
+    "Hyggelig og kunnskapsrik kundeservice",
+    "Ikke så bra, fakturaen var feil",
+    "Enkelt å bestille og gode priser",
+    "Jeg er veldig fornøyd med hjelpen",
+]
+
+
+def one(text: str, **kwargs: object) -> LanguageGuess:
+    return detect([text], **kwargs)[0]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Veldig fornøyd med hjelpen", "nb"),
+        ("Hvordan kan jeg bytte abonnement? Veldig dårlig informasjon", "nb"),
+        ("Meget tilfreds med jeres hjælp", "da"),
+        ("Hvad koster det? Det var ikke godt nok", "da"),
+        ("Eg er ikkje nøgd med svaret", "nn"),
+        ("Kva skal eg gjere no? Berre tull", "nn"),
+        ("Jag är inte nöjd med svaret", "sv"),
+        ("Mycket bra och snabb leverans", "sv"),
+        ("Very happy with the support", "en"),
+    ],
+)
+def test_nordic_spelling_decides_the_language(text: str, lang: str) -> None:
+    assert one(text).lang == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Jag ar inte nojd med svaret", "sv"),  # sv without å/ä/ö
+        ("Veldig fornoyd med hjelpen", "nb"),  # nb without ø
+        ("Meget tilfreds med hjaelpen", "da"),  # da without æ
+        ("JAG ÄR VÄLDIGT NÖJD MED ER", "sv"),
+        ("EG ER IKKJE NØGD", "nn"),
+        ("Veldig fornøyd 👍👍 10/10", "nb"),
+        ("Se https://example.com/faq - väldigt bra svar", "sv"),
+    ],
+)
+def test_no_diacritics_caps_emoji_and_urls(text: str, lang: str) -> None:
+    assert one(text).lang == lang
+
+
+@pytest.mark.parametrize("text", ["", "   ", "a", "👍🙂", "10/10", "123 456", "https://x.se", "ok"])
+def test_text_without_language_is_und(text: str) -> None:
+    guess = one(text)
+    assert guess.lang == "und"
+    assert guess.confidence == 0.0
+
+
+def test_guess_is_frozen_and_ranked() -> None:
+    guess = one("Mycket bra service och snabb leverans")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        guess.lang = "en"  # type: ignore[misc]
+    probs = [p for _, p in guess.alternatives]
+    assert probs == sorted(probs, reverse=True)
+    assert 0.0 <= guess.confidence <= 1.0
+    assert guess.alternatives[0] == (guess.lang, guess.confidence)
+
+
+def test_same_input_same_output_and_batch_equals_single() -> None:
+    texts = [*SWEDISH, *NORWEGIAN, "Bra", "Hej", "Tak for sidst"]
+    first = detect(texts)
+    assert detect(texts) == first
+    assert [one(t) for t in texts] == first
+
+
+def test_langdetect_backend_is_seeded() -> None:
+    texts = ["Bra service", "Tak", "ok ok", "Veldig bra"]
+    assert detect(texts, backend="langdetect") == detect(texts, backend="langdetect")
+
+
+def test_survey_prior_settles_ambiguous_text_from_the_batch() -> None:
+    in_sweden = detect(["Bra service", *SWEDISH * 2], prior="survey")[0]
+    in_norway = detect(["Bra service", *NORWEGIAN * 2], prior="survey")[0]
+    assert in_sweden.lang == "sv"
+    assert in_norway.lang in {"nb", "no"}
+    assert in_sweden.decided_by_prior
+    assert in_norway.decided_by_prior
+
+
+def test_prior_never_flips_a_confident_guess() -> None:
+    texts = ["Jag är väldigt nöjd med hjälpen från er kundtjänst", "Meget tilfreds med jer"]
+    without = detect(texts)
+    with_prior = detect(texts, prior={"nb": 0.98, "en": 0.02})
+    confident = [g for g in without if g.confidence >= 0.8]
+    assert confident
+    for before, after in zip(without, with_prior, strict=True):
+        if before.confidence >= 0.8:
+            assert after == before
+
+
+def test_mapping_prior_from_a_market_column() -> None:
+    assert one("Bra service", prior={"sv": 1.0}).lang == "sv"
+    assert one("Bra service", prior={"no": 1.0}).lang in {"nb", "no"}
+    with pytest.raises(ValueError, match="prior"):
+        detect(["Bra"], prior="sweden")  # type: ignore[arg-type]
+
+
+def test_mixed_language_comment_is_flagged() -> None:
+    guess = one("Bra service but slow invoicing")
+    assert guess.mixed
+    assert not one("Mycket bra service och snabb leverans").mixed
+    assert not one("Very good service and fast delivery").mixed
+
+
+def test_language_mix_counts_every_guess() -> None:
+    guesses = detect([*SWEDISH, "Very happy with the support", "👍"])
+    assert language_mix(guesses) == {"sv": len(SWEDISH), "en": 1, "und": 1}
+
+
+def test_unknown_backend_is_an_error() -> None:
+    with pytest.raises(ValueError, match="unknown language backend"):
+        detect(["Bra"], backend="nope")
