@@ -22,8 +22,9 @@ def hashing_embedder() -> HashingEmbedder:
 @pytest.fixture()
 def fast_settings(tmp_path: Path) -> Settings:
     """Settings that need no model: the hashing embedder, few bootstrap draws."""
-    return Settings(embedding_model="hashing", bootstrap_samples=100,
-                    models_dir=tmp_path / "models")
+    return Settings(
+        embedding_model="hashing", bootstrap_samples=100, models_dir=tmp_path / "models"
+    )
 
 
 @pytest.fixture()

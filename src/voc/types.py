@@ -218,13 +218,19 @@ class Report(_Record):
 
     @property
     def nps_by_month(self) -> pd.DataFrame:
-        return _estimates_frame([(p.period,) for p in self.monthly_nps],
-                                [p.estimate for p in self.monthly_nps], ["period"])
+        return _estimates_frame(
+            [(p.period,) for p in self.monthly_nps],
+            [p.estimate for p in self.monthly_nps],
+            ["period"],
+        )
 
     @property
     def nps_by_segment(self) -> pd.DataFrame:
-        return _estimates_frame([(s.column, s.value) for s in self.segment_nps],
-                                [s.estimate for s in self.segment_nps], ["column", "value"])
+        return _estimates_frame(
+            [(s.column, s.value) for s in self.segment_nps],
+            [s.estimate for s in self.segment_nps],
+            ["column", "value"],
+        )
 
     @property
     def comments(self) -> pd.DataFrame:
@@ -247,18 +253,41 @@ class Report(_Record):
 
 
 _THEME_COLUMNS = [
-    "theme_id", "label", "group", "n_comments", "share", "nps_with", "nps_without", "impact",
-    "impact_ci_low", "impact_ci_high", "positive", "negative", "neutral", "low_sample",
+    "theme_id",
+    "label",
+    "group",
+    "n_comments",
+    "share",
+    "nps_with",
+    "nps_without",
+    "impact",
+    "impact_ci_low",
+    "impact_ci_high",
+    "positive",
+    "negative",
+    "neutral",
+    "low_sample",
 ]
-_ESTIMATE_COLUMNS = ["n", "promoters", "passives", "detractors", "nps", "ci_low", "ci_high",
-                     "low_sample"]
+_ESTIMATE_COLUMNS = [
+    "n",
+    "promoters",
+    "passives",
+    "detractors",
+    "nps",
+    "ci_low",
+    "ci_high",
+    "low_sample",
+]
 
 
-def _estimates_frame(keys: list[tuple[str, ...]], estimates: list[NpsEstimate],
-                     key_columns: list[str]) -> pd.DataFrame:
+def _estimates_frame(
+    keys: list[tuple[str, ...]], estimates: list[NpsEstimate], key_columns: list[str]
+) -> pd.DataFrame:
     rows = [
-        {**dict(zip(key_columns, key, strict=True)),
-         **{c: getattr(e, c) for c in _ESTIMATE_COLUMNS}}
+        {
+            **dict(zip(key_columns, key, strict=True)),
+            **{c: getattr(e, c) for c in _ESTIMATE_COLUMNS},
+        }
         for key, e in zip(keys, estimates, strict=True)
     ]
     return pd.DataFrame(rows, columns=key_columns + _ESTIMATE_COLUMNS)

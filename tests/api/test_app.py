@@ -8,11 +8,13 @@ from fastapi.testclient import TestClient
 from voc.api.main import create_app
 from voc.config import Settings
 
-CSV = ("Response ID,Date,Score,Comment,Office\n"
-       "1,2026-01-05,10,Kunnig personal,Malmö\n"
-       "2,2026-01-06,3,Fel på fakturan igen,Malmö\n"
-       "3,2026-02-01,8,,Oslo\n"
-       "4,2026-02-02,nine,Bra,Oslo\n").encode()
+CSV = (
+    "Response ID,Date,Score,Comment,Office\n"
+    "1,2026-01-05,10,Kunnig personal,Malmö\n"
+    "2,2026-01-06,3,Fel på fakturan igen,Malmö\n"
+    "3,2026-02-01,8,,Oslo\n"
+    "4,2026-02-02,nine,Bra,Oslo\n"
+).encode()
 
 
 @pytest.fixture()
@@ -40,15 +42,19 @@ def test_upload_returns_the_report(client: TestClient) -> None:
 
 def test_column_override_form_field(client: TestClient) -> None:
     body = "A;B;C\nx;9;Bra\ny;2;Dåligt\n".encode()
-    response = client.post("/v1/analyses", files={"file": ("e.csv", body, "text/csv")},
-                           data={"score_col": "B", "comment_col": "C"})
+    response = client.post(
+        "/v1/analyses",
+        files={"file": ("e.csv", body, "text/csv")},
+        data={"score_col": "B", "comment_col": "C"},
+    )
     assert response.status_code == 200, response.text
     assert response.json()["load"]["mapping"]["score"] == "B"
 
 
 def test_bad_upload_is_problem_json(client: TestClient) -> None:
-    response = client.post("/v1/analyses",
-                           files={"file": ("e.pdf", b"%PDF-1.4", "application/pdf")})
+    response = client.post(
+        "/v1/analyses", files={"file": ("e.pdf", b"%PDF-1.4", "application/pdf")}
+    )
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
     problem = response.json()

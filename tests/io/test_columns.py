@@ -7,7 +7,8 @@ import pytest
 
 from voc.errors import InputError
 from voc.io import ColumnOverrides
-from voc.io.columns import SCORE_WORDS, detect_columns, header_rank
+from voc.io.columns import detect_columns
+from voc.io.headers import SCORE_WORDS, header_rank
 from voc.types import ColumnMapping
 
 SCORES = ["10", "9", "3", "7", "0", "8", "6", "9", "10", "5", "2", "8"]

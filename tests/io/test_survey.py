@@ -76,7 +76,9 @@ def test_dataframe_source_rows_are_index_position_plus_two() -> None:
         {
             "NPS": [9, None, 7.0, 12],
             "Kommentar": ["Bra", "Tom", None, "För högt"],
-            "Datum": pd.to_datetime(["2026-03-01", "2026-03-02", None, "2026-03-04"]),
+            "Datum": pd.to_datetime(
+                pd.Series(["2026-03-01", "2026-03-02", None, "2026-03-04"])
+            ).to_numpy(),
         },
         index=[100, 7, 3, 55],
     )

@@ -8,7 +8,11 @@ import pytest
 from voc.config import Settings
 from voc.errors import ModelNotFoundError
 from voc.nlp.embed import (
-    CachedEmbedder, E5Embedder, Embedder, HashingEmbedder, SentenceTransformerEmbedder,
+    CachedEmbedder,
+    E5Embedder,
+    Embedder,
+    HashingEmbedder,
+    SentenceTransformerEmbedder,
     load_embedder,
 )
 
@@ -63,7 +67,7 @@ def test_cache_embeds_each_distinct_text_once(tmp_path: Path) -> None:
 
 def test_unknown_model_names_the_expected_places(tmp_path: Path) -> None:
     settings = Settings(embedding_model="no-such-model", models_dir=tmp_path)
-    with pytest.raises(ModelNotFoundError, match="no-such-model.*never downloaded"):
+    with pytest.raises(ModelNotFoundError, match=r"no-such-model.*never downloaded"):
         load_embedder(settings)
 
 
@@ -84,7 +88,11 @@ def test_e5_matches_translations_across_sv_nb_en() -> None:
     emb = E5Embedder()
     sv = ["Fakturan var felaktig", "Personalen är mycket kunnig", "Lång väntetid i telefon"]
     nb = ["Fakturaen var feil", "De ansatte er svært kunnskapsrike", "Lang ventetid på telefonen"]
-    en = ["The invoice was wrong", "The staff are very knowledgeable", "Long waiting time on the phone"]
+    en = [
+        "The invoice was wrong",
+        "The staff are very knowledgeable",
+        "Long waiting time on the phone",
+    ]
     a, b, c = emb.encode(sv), emb.encode(nb), emb.encode(en)
     assert a.shape == (3, 384)
     for x, y in ((a, b), (a, c), (b, c)):

@@ -28,7 +28,7 @@ def create_app(settings: Settings | None = None, *, analyzer: Analyzer | None = 
         title="voc",
         version=__version__,
         description="Voice-of-customer text mining for Nordic NPS surveys: upload an export, "
-                    "get NPS with confidence intervals, themes, their impact and quotes.",
+        "get NPS with confidence intervals, themes, their impact and quotes.",
         lifespan=lifespan,
     )
     app.state.settings = settings

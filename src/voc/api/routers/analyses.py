@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from io import BytesIO
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, UploadFile
 from fastapi.concurrency import run_in_threadpool
@@ -15,15 +15,17 @@ from voc.types import Report
 
 router = APIRouter(tags=["analyses"])
 
-_PROBLEM = {"content": {"application/problem+json": {}}}
+_PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 
 
 @router.post(
     "/analyses",
     response_model=Report,
     summary="Analyse an uploaded export",
-    responses={413: {"description": "File too large", **_PROBLEM},
-               422: {"description": "Unusable file or column mapping", **_PROBLEM}},
+    responses={
+        413: {"description": "File too large", **_PROBLEM},
+        422: {"description": "Unusable file or column mapping", **_PROBLEM},
+    },
 )
 async def create_analysis(
     file: Annotated[UploadFile, File(description="CSV/TSV or XLSX survey export")],
@@ -38,12 +40,16 @@ async def create_analysis(
     limit = settings.max_upload_mb * 1024 * 1024
     content = await file.read(limit + 1)
     if len(content) > limit:
-        raise InputError(f"file is larger than the {settings.max_upload_mb} MB limit "
-                         "(setting VOC_MAX_UPLOAD_MB)")
-    overrides = ColumnOverrides(score=score_col, comment=comment_col, date=date_col,
-                                response_id=id_col)
+        raise InputError(
+            f"file is larger than the {settings.max_upload_mb} MB limit (setting VOC_MAX_UPLOAD_MB)"
+        )
+    overrides = ColumnOverrides(
+        score=score_col, comment=comment_col, date=date_col, response_id=id_col
+    )
     # Embedding is CPU-bound: keep it off the event loop.
     return await run_in_threadpool(
-        analyzer.analyze, BytesIO(content), filename=file.filename or "upload.csv",
+        analyzer.analyze,
+        BytesIO(content),
+        filename=file.filename or "upload.csv",
         overrides=overrides,
     )

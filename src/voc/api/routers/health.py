@@ -20,5 +20,9 @@ class Health(BaseModel):
 @router.get("/healthz", response_model=Health)
 def healthz(analyzer: Analyzer = Depends(get_analyzer)) -> Health:
     """Liveness, and which model and taxonomy this instance serves."""
-    return Health(status="ok", version=__version__, embedding_model=analyzer.embedder.model_id,
-                  taxonomy_version=f"{analyzer.taxonomy.name}@{analyzer.taxonomy.version}")
+    return Health(
+        status="ok",
+        version=__version__,
+        embedding_model=analyzer.embedder.model_id,
+        taxonomy_version=f"{analyzer.taxonomy.name}@{analyzer.taxonomy.version}",
+    )
