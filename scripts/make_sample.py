@@ -197,7 +197,7 @@ PHRASES: dict[str, dict[str, list[str]]] = {
             "Duktig handläggare som kan sin sak",
         ],
         "availability-": [
-            "Treg support",
+            "Trög support",
             "Lång väntetid i telefon",
             "Svårt att nå er",
             "Fick vänta över 40 minuter i telefonkön. Till slut gav jag upp och mailade istället",
@@ -510,7 +510,7 @@ PHRASES: dict[str, dict[str, list[str]]] = {
             "Riktige fakturaer til rett tid",
             "Tydelig fakturaspesifikasjon",
             "Ingen feil på fakturaene i år",
-            "Smidig fakturering",
+            "Ryddig fakturering",
             "Fakturaene stemmer alltid med avtalen",
         ],
         "price~": [
@@ -531,7 +531,7 @@ PHRASES: dict[str, dict[str, list[str]]] = {
             "Altfor dyrt",
             "Urimelige gebyrer",
             "Dere tar betalt for alt",
-            "Dyrt",
+            "Dyrt som bare det",
             "Prisøkningen på 12 prosent er helt urimelig",
             "Skjulte gebyrer overalt",
             "Vi betaler altfor mye for det vi får",
@@ -579,7 +579,7 @@ PHRASES: dict[str, dict[str, list[str]]] = {
             "God oversikt i nettportalen",
             "Greit å følge sakene i portalen",
             "Kundeportalen er lettvint",
-            "Bra portal",
+            "Kjempegrei portal",
             "Enkelt å laste ned rapporter fra portalen",
             "Portalen gir god oversikt over sakene våre",
             "Oversiktlig og enkel nettportal",
@@ -647,7 +647,7 @@ PHRASES: dict[str, dict[str, list[str]]] = {
             "Fornøyd",
             "Veldig fornøyd",
             "Topp",
-            "Bra",
+            "Bra greier",
             "Alt fungerer fint",
             "Ingenting å utsette",
             "Godt samarbeid",
@@ -691,15 +691,15 @@ PHRASES: dict[str, dict[str, list[str]]] = {
         "competence+": [
             "Kunnige tilsette",
             "Svært dyktige sakshandsamarar",
-            "Flinke folk som kan faget sitt",
+            "Dei tilsette kan faget sitt",
             "Sakshandsamaren kunne svare på alt eg lurte på",
             "De kan dette, det merkast",
             "God fagkunnskap hjå dykk",
             "Dyktig rådgjevar som forklarte heile prosessen",
         ],
         "availability-": [
-            "Treg kundeservice",
-            "Lang ventetid på telefonen",
+            "Treig kundeservice",
+            "Lang ventetid på telefonen kvar gong",
             "Vanskeleg å få tak i dykk",
             "Venta over ein halvtime i telefonkø",
             "Ingen svarar på e-post",
@@ -707,15 +707,15 @@ PHRASES: dict[str, dict[str, list[str]]] = {
             "Venta ei veke på tilbakemelding",
         ],
         "availability+": [
-            "Raske svar",
+            "Svarar raskt kvar gong",
             "Alltid lett å få tak i dykk",
-            "Kort ventetid",
+            "Kort ventetid når eg ringjer",
             "Fekk svar innan ein time",
             "De svarar alltid raskt",
         ],
         "billing-": [
-            "Feil på fakturaen igjen",
-            "Feil fakturaer",
+            "Feil på fakturaen att",
+            "Feil fakturaer heile tida",
             "Fakturaen var feil ein gong til",
             "Vi har fått feil beløp tre månader på rad",
             "Fakturaene er uforståelege",
@@ -726,19 +726,19 @@ PHRASES: dict[str, dict[str, list[str]]] = {
             "Oversiktlege fakturaer",
             "Fakturaene er alltid rette",
             "Aldri hatt feil på ein faktura",
-            "Ryddig fakturering",
+            "Ryddig fakturering heile året",
             "Enkle og tydelege fakturaer",
         ],
         "price~": [
             "Litt dyrt, men greitt",
-            "Prisen er i overkant",
+            "Prisen er litt høg",
             "God teneste, men litt dyr",
             "Ganske dyrt for det ein får",
             "Prisen kunne vore lågare",
             "Gebyra har auka litt mykje",
         ],
         "price-": [
-            "Altfor dyrt",
+            "Altfor dyrt, synest eg",
             "Urimelege gebyr",
             "De tek betalt for alt",
             "Vi betalar altfor mykje for det vi får",
@@ -746,7 +746,7 @@ PHRASES: dict[str, dict[str, list[str]]] = {
         ],
         "price+": [
             "Rimeleg pris",
-            "God pris",
+            "God pris, synest vi",
             "Mykje for pengane",
             "Fornuftige gebyr",
             "Billegare enn førre leverandør",
@@ -755,34 +755,34 @@ PHRASES: dict[str, dict[str, list[str]]] = {
             "Portalen er tungvinn",
             "Den nye portalen er dårlegare enn den gamle",
             "Vanskeleg å finne fram i den nye kundeportalen",
-            "Kundeportalen er rotete",
+            "Kundeportalen er rotete og uoversiktleg",
             "Etter oppdateringa av portalen finn eg ingenting",
-            "Nettportalen er treg og ulogisk",
+            "Nettportalen er treig og ulogisk",
             "Portalen loggar meg ut heile tida",
         ],
         "ui_usability+": [
             "Brukarvenleg kundeportal",
-            "Portalen er enkel å bruke",
+            "Portalen er lett å bruke, synest eg",
             "Lett å finne fram i portalen",
-            "God oversikt i nettportalen",
-            "Portalen fungerer fint",
+            "Nettportalen gjev god oversikt",
+            "Portalen verkar fint",
         ],
         "communication+": [
-            "God informasjon",
+            "God informasjon frå dykk",
             "De held oss oppdaterte heile vegen",
             "Tydeleg kommunikasjon",
-            "Flinke til å informere",
+            "Flinke til å informere, det likar vi",
             "Fekk tydeleg informasjon om korleis saka skulle handsamast",
         ],
         "communication-": [
             "Dårleg informasjon",
             "Ingen informerte oss om endringane",
-            "Uklar kommunikasjon",
+            "Uklar kommunikasjon frå dykk",
             "Vi får aldri vite kva som skjer i sakene våre",
             "De burde informere før de endrar ting",
         ],
         "contact_person+": [
-            "Kontaktpersonen vår er fantastisk",
+            "Kontaktpersonen vår er heilt fantastisk",
             "Fint å ha ein fast kontaktperson",
             "Kundeansvarleg er gull verd",
             "Godt å alltid snakke med same person",
@@ -798,18 +798,18 @@ PHRASES: dict[str, dict[str, list[str]]] = {
         "generic+": [
             "Nøgd",
             "Svært nøgd",
-            "Alt fungerer fint",
-            "Ingenting å klage på",
-            "Godt samarbeid",
-            "Topp",
+            "Alt verkar som det skal",
+            "Ikkje noko å klage på",
+            "Godt samarbeid heile året",
+            "Heilt topp",
         ],
         "generic~": [
-            "Ok",
+            "Ok, ikkje noko meir å seie",
             "Greitt nok",
             "Heilt greitt",
             "Ikkje noko spesielt",
-            "Middels",
-            "Det fungerer",
+            "Middels, ikkje meir",
+            "Det verkar",
         ],
         "generic-": [
             "Ikkje nøgd",
@@ -834,13 +834,13 @@ PHRASES: dict[str, dict[str, list[str]]] = {
             "Lang ventetid i telefonen",
             "Svært at få fat i jer",
             "Ventede over en halv time i telefonkø",
-            "Ingen svarer på mails",
+            "Ingen svarer på vores mails",
             "Det tager flere dage at få svar",
         ],
         "availability+": [
             "Hurtige svar",
             "Altid nemt at få fat i jer",
-            "Kort ventetid",
+            "Meget kort ventetid",
             "Fik svar inden for en time",
             "I svarer altid hurtigt",
         ],
@@ -868,14 +868,14 @@ PHRASES: dict[str, dict[str, list[str]]] = {
         ],
         "price-": [
             "Alt for dyrt",
-            "Urimelige gebyrer",
+            "Gebyrerne er urimelige",
             "I tager betaling for alt",
             "Vi betaler alt for meget",
             "Prisstigningen i år er helt urimelig",
         ],
         "price+": [
-            "God pris",
-            "Rimelige gebyrer",
+            "Rigtig god pris",
+            "Gebyrerne er rimelige",
             "Meget for pengene",
             "Billigere end vores tidligere leverandør",
             "Fornuftigt prisniveau",
@@ -892,7 +892,7 @@ PHRASES: dict[str, dict[str, list[str]]] = {
             "Brugervenlig kundeportal",
             "Portalen er nem at bruge",
             "God oversigt i portalen",
-            "Portalen fungerer fint",
+            "Portalen fungerer rigtig godt",
             "Nemt at finde rundt i portalen",
         ],
         "communication+": [
@@ -918,7 +918,7 @@ PHRASES: dict[str, dict[str, list[str]]] = {
         ],
         "contact_person-": [
             "Vi har skiftet kontaktperson tre gange i år",
-            "Savner en fast kontaktperson",
+            "Vi savner en fast kontaktperson hos jer",
             "Ny kundeansvarlig hvert halve år",
             "Ved ikke hvem vores kontaktperson er længere",
             "Ingen personlig kontakt længere",
@@ -926,16 +926,23 @@ PHRASES: dict[str, dict[str, list[str]]] = {
         "generic+": [
             "Tilfreds",
             "Meget tilfreds",
-            "Alt fungerer fint",
+            "Alt fungerer rigtig fint",
             "Intet at klage over",
             "Godt samarbejde",
-            "Super",
+            "Super tilfreds",
         ],
-        "generic~": ["Ok", "Fungerer", "Helt fint", "Ikke noget særligt", "Middel", "Det går"],
+        "generic~": [
+            "Sådan set ok",
+            "Det kører",
+            "Helt fint, ikke noget at sige",
+            "Ikke noget særligt",
+            "Middel",
+            "Det går nogenlunde",
+        ],
         "generic-": [
             "Ikke tilfreds",
             "Dårligt",
-            "Skuffet",
+            "Meget skuffet",
             "Er blevet dårligere",
             "Forventede mere",
             "Desværre ikke godt",
@@ -1371,6 +1378,7 @@ HARD_CASES = {
     "Fakturagrunnlaget stemmer ikke med avtalen",
     "Fakturaunderlaget stämmer inte med avtalet",
 }
+SHARED_OK = {"ok"}  # "Ok" is written the same in sv, nb and en; the README says so
 KEEP_CAPITAL = {"I", "Anna", "Erik", "Lena", "Kari", "Ole", "Ingrid", "Nordfin"}
 GROUP_SIGN = {"promoter": "+", "passive": "~", "detractor": "-"}
 # How often each kind of everyday mess appears (per comment).
@@ -1752,8 +1760,20 @@ def plant_bad_scores(rng: random.Random, rows: list[Row]) -> None:
         rows[i].score, rows[i].bad_score = shown, why
 
 
+def check_pools() -> None:
+    """Each phrase belongs to one language, or the truth file's language would be a guess."""
+    owners: dict[str, set[str]] = {}
+    for lang, pools in PHRASES.items():
+        for phrase in itertools.chain(*pools.values(), *COMBOS.get(lang, {}).values()):
+            owners.setdefault(phrase.lower(), set()).add(lang)
+    shared = {p: langs for p, langs in owners.items() if len(langs) > 1 and p not in SHARED_OK}
+    if shared:
+        raise SystemExit(f"phrases in more than one language: {shared}")
+
+
 def generate(seed: int = SEED) -> list[Row]:
     """Build the whole sample from one seed."""
+    check_pools()
     rng = random.Random(seed)
     rows = make_rows(rng)
     assign_profile(rng, rows)

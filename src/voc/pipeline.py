@@ -209,7 +209,7 @@ class Analyzer:
         self, loaded: LoadedSurvey, n: int, guesses: list[LanguageGuess], has_comment: np.ndarray
     ) -> list[str]:
         s = self.settings
-        out = []
+        out = list(loaded.warnings)
         if n < s.min_sample:
             out.append(
                 f"only {n} usable responses (< {s.min_sample}): treat every figure "

@@ -208,3 +208,14 @@ def test_missing_score_column_message_names_lookalikes() -> None:
         "no score column found among ['NPS', 'Comment']; pass --score-col NAME ('NPS' is named "
         "like a score column, but fewer than half of its values are whole numbers 0-10)"
     )
+
+
+def test_date_header_with_unreadable_values_is_noted() -> None:
+    detected = detect_columns(
+        cells({"NPS": SCORES, "Date": ["last week", "Q1"] * 6, "Comment": COMMENTS})
+    )
+    assert detected.mapping.date is None
+    assert detected.notes == (
+        "column 'Date' is named like a date column but most of its values are not dates this "
+        "tool can read; responses have no dates (pass --date-col to force it)",
+    )

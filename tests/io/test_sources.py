@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from voc.config import Settings
 from voc.errors import InputError
@@ -86,3 +89,10 @@ def test_upload_over_the_size_limit_is_not_read_whole() -> None:
     ):
         load_survey(upload, filename="big.csv", settings=Settings(max_upload_mb=1))
     assert upload.tell() == 1024 * 1024 + 1
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.binary(max_size=200), name=st.sampled_from(["e.csv", "e.xlsx", "e.txt", None]))
+def test_no_exception_but_input_error_escapes(data: bytes, name: str | None) -> None:
+    with contextlib.suppress(InputError):
+        load_survey(io.BytesIO(data), filename=name)

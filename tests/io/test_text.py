@@ -135,11 +135,33 @@ def test_binary_garbage_with_csv_suffix_is_refused(tmp_path: Path) -> None:
 
 
 def test_decode_text_reports_the_encoding() -> None:
-    assert decode_text("Poäng".encode(), "x") == ("Poäng", "utf-8")
-    assert decode_text("Poäng".encode("cp1252"), "x") == ("Poäng", "cp1252")
+    assert decode_text("Poäng".encode(), "x") == ("Poäng", "utf-8", ())
+    assert decode_text("Poäng".encode("cp1252"), "x") == ("Poäng", "cp1252", ())
+
+
+def test_utf8_with_a_stray_byte_stays_utf8(tmp_path: Path) -> None:
+    data = "Betyg;Kommentar\n9;Väldigt nöjd med rådgivningen\n".encode() + b"8;Sm\xe5tt\n"
+    loaded = load_survey(write(tmp_path, "e.csv", data))
+    assert loaded.report.encoding == "utf-8"
+    assert loaded.frame["comment"].tolist() == ["Väldigt nöjd med rådgivningen", "Sm\ufffdtt"]
+    assert loaded.warnings == ("1 byte(s) that are not valid UTF-8 were replaced by '\ufffd'",)
 
 
 def test_control_characters_without_nul_are_refused(tmp_path: Path) -> None:
     data = bytes(b for b in range(1, 256) if b not in (9, 10, 13)) * 20
     with pytest.raises(InputError, match="binary data"):
         load_survey(write(tmp_path, "e.txt", data))
+
+
+def test_unclosed_quote_is_refused_not_swallowed(tmp_path: Path) -> None:
+    data = b'Score,Comment\n9,Bra\n4,"Never closed\n8,ok\n7,fine\n'
+    with pytest.raises(InputError) as caught:
+        load_survey(write(tmp_path, "e.csv", data))
+    assert str(caught.value).startswith("row 3: a quoted cell that starts in this row is never")
+    assert caught.value.row == 3
+
+
+def test_stray_quote_inside_a_cell_is_kept(tmp_path: Path) -> None:
+    data = b'Score,Comment\n9,He said "fine\n8,ok\n'
+    loaded = load_survey(write(tmp_path, "e.csv", data))
+    assert loaded.frame["comment"].tolist() == ['He said "fine', "ok"]

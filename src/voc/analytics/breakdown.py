@@ -65,6 +65,11 @@ def nps_by_segment(frame: pd.DataFrame, columns: Sequence[str],
     return out
 
 
+def _most_common(values: pd.Series) -> str:
+    modes = values.astype(str).mode()
+    return str(modes.iloc[0]) if len(modes) else ""
+
+
 def _group_of_mean(mean: float) -> Literal["promoter", "passive", "detractor"]:
     if mean >= 9:
         return "promoter"
@@ -82,15 +87,15 @@ def nps_by_account(frame: pd.DataFrame, account_column: str, *, size_column: str
     ids = frame[account_column].fillna("").astype(str).str.strip()
     known = frame[ids != ""]
     grouped = known.groupby(ids[ids != ""])
-    means = grouped["score"].mean()
-    counts = grouped["score"].size()
-    sizes = (grouped[size_column].agg(lambda s: str(s.mode().iloc[0]) if len(s.mode()) else "")
-             if size_column else None)
+    means = grouped["score"].mean().sort_values(kind="stable")
+    counts: dict[str, int] = {str(k): int(v) for k, v in grouped["score"].size().items()}
+    sizes: dict[str, str] = (
+        {str(k): str(v) for k, v in grouped[size_column].agg(_most_common).items()}
+        if size_column else {})
     accounts = [
-        AccountScore(account=str(acc), n=int(counts[acc]), mean_score=round(float(m), 2),
-                     group=_group_of_mean(float(m)),
-                     size=None if sizes is None else str(sizes[acc]))
-        for acc, m in means.sort_values(kind="stable").items()
+        AccountScore(account=str(acc), n=counts[str(acc)], mean_score=round(float(m), 2),
+                     group=_group_of_mean(float(m)), size=sizes.get(str(acc)))
+        for acc, m in means.items()
     ]
     groups = [a.group for a in accounts]
     estimate = estimate_from_counts(groups.count("promoter"), groups.count("passive"),

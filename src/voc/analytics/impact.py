@@ -8,11 +8,17 @@ The 95% interval comes from a seeded bootstrap over responses.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import pandas as pd
 
+from voc.analytics.breakdown import Freq, period_labels, segment_values
+from voc.analytics.inputs import polarity_counts
 from voc.analytics.nps import estimate_nps
+from voc.analytics.results import GroupThemeImpact, ThemeSentiment
 from voc.types import NpsEstimate
 
 _BOOTSTRAP_CHUNK = 50
@@ -20,6 +26,8 @@ _BOOTSTRAP_CHUNK = 50
 
 @dataclass(frozen=True)
 class ImpactStats:
+    """One theme's one-at-a-time impact; ``share`` is of ``n_commented`` responses."""
+
     theme_id: str
     n_comments: int
     share: float
@@ -47,7 +55,7 @@ def _nps_without(net: np.ndarray, weights: np.ndarray, mentions: np.ndarray) -> 
     return 100.0 * (all_nps[:, None] - nps_wo)
 
 
-def theme_impacts(scores: np.ndarray, mentions: np.ndarray, theme_ids: list[str],
+def theme_impacts(scores: np.ndarray, mentions: np.ndarray, theme_ids: Sequence[str],
                   n_commented: int, *, min_sample: int = 30, n_bootstrap: int = 500,
                   random_state: int = 0) -> list[ImpactStats]:
     """Impact with bootstrap CI for every theme column of ``mentions`` (n_responses x k)."""
@@ -83,3 +91,68 @@ def theme_impacts(scores: np.ndarray, mentions: np.ndarray, theme_ids: list[str]
             ci_high=round(float(high), 2),
         ))
     return stats
+
+
+def impact_by_group(scores: np.ndarray, mentions: np.ndarray, theme_ids: Sequence[str],
+                    groups: pd.Series | np.ndarray, column: str, *, min_sample: int = 30,
+                    n_bootstrap: int = 200, random_state: int = 0) -> list[GroupThemeImpact]:
+    """Each theme's impact inside each value of ``groups`` (themes unmentioned there omitted).
+
+    Within a group, impact = NPS(group) - NPS(group without the theme's responses), with a
+    seeded bootstrap CI; ``low_sample`` marks groups or mention counts below ``min_sample``.
+    """
+    scores = np.asarray(scores, dtype=int)
+    mentions = np.asarray(mentions, dtype=float)
+    keys = pd.Series(np.asarray(groups)).fillna("(blank)").astype(str).to_numpy()
+    out: list[GroupThemeImpact] = []
+    for value in sorted(set(keys)):
+        member = keys == value
+        present = mentions[member].sum(axis=0) > 0
+        if not present.any():
+            continue
+        ids = [t for t, p in zip(theme_ids, present, strict=True) if p]
+        stats = theme_impacts(scores[member], mentions[member][:, present], ids,
+                              int(member.sum()), min_sample=min_sample,
+                              n_bootstrap=n_bootstrap, random_state=random_state)
+        out.extend(
+            GroupThemeImpact(theme_id=s.theme_id, column=column, value=value,
+                             n=int(member.sum()), n_mentions=s.n_comments, share=s.share,
+                             impact=s.impact, ci_low=s.ci_low, ci_high=s.ci_high,
+                             nps_with=s.nps_with.nps,
+                             low_sample=bool(member.sum() < min_sample or s.nps_with.low_sample))
+            for s in stats
+        )
+    return out
+
+
+def impact_by_segment(frame: pd.DataFrame, mentions: np.ndarray, theme_ids: Sequence[str],
+                      columns: Sequence[str], **options: Any) -> list[GroupThemeImpact]:
+    """:func:`impact_by_group` for every segment column of the responses frame."""
+    scores = frame["score"].to_numpy(dtype=int)
+    out: list[GroupThemeImpact] = []
+    for column in columns:
+        out.extend(impact_by_group(scores, mentions, theme_ids, segment_values(frame, column),
+                                   column, **options))
+    return out
+
+
+def impact_by_period(frame: pd.DataFrame, mentions: np.ndarray, theme_ids: Sequence[str],
+                     freq: Freq = "M", **options: Any) -> list[GroupThemeImpact]:
+    """:func:`impact_by_group` per week/month/quarter (column 'period'); undated left out."""
+    labels = period_labels(frame["submitted_at"], freq)
+    dated = labels.notna().to_numpy()
+    return impact_by_group(frame["score"].to_numpy(dtype=int)[dated], mentions[dated],
+                           theme_ids, labels[dated].astype(str).to_numpy(), "period", **options)
+
+
+def theme_sentiment(polarity: pd.DataFrame, theme_ids: Sequence[str]) -> list[ThemeSentiment]:
+    """Positive/negative/neutral mentions per theme from the long polarity table."""
+    counts = polarity_counts(polarity, theme_ids)
+    out = []
+    for theme_id, row in counts.iterrows():
+        total = int(row.sum())
+        out.append(ThemeSentiment(
+            theme_id=str(theme_id), positive=int(row["positive"]), negative=int(row["negative"]),
+            neutral=int(row["neutral"]),
+            net=round((int(row["positive"]) - int(row["negative"])) / total, 4) if total else 0.0))
+    return out

@@ -25,7 +25,8 @@ def row_numbers(frame: pd.DataFrame) -> np.ndarray:
     return np.arange(len(frame), dtype="int64") + 2
 
 
-def listing(rows: Sequence[int] | np.ndarray, values: Sequence[object]) -> str:
+def listing(rows: Sequence[int] | np.ndarray,
+            values: Sequence[object] | np.ndarray | pd.Series) -> str:
     """'row 4: 'ten', row 9: '11' (and 3 more)' for an error message."""
     pairs = [f"row {int(r)}: {v!r}" for r, v in zip(rows, values, strict=True)]
     shown = ", ".join(pairs[:_MAX_LISTED])

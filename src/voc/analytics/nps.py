@@ -38,7 +38,7 @@ def nps_value(promoters: float, detractors: float, n: float) -> float:
     return 100.0 * (promoters - detractors) / n if n else 0.0
 
 
-def adjusted_wald_interval(promoters: int, detractors: int, n: int,
+def adjusted_wald_interval(promoters: float, detractors: float, n: float,
                            z: float = Z_95) -> tuple[float, float]:
     """95% interval for NPS by adjusted Wald, clipped to [-100, 100]."""
     n_adj = n + 3.0
@@ -128,3 +128,14 @@ def net_scores(scores: Iterable[int] | np.ndarray) -> np.ndarray:
     """+1 for a promoter, 0 for a passive, -1 for a detractor, per answer (float)."""
     values = np.asarray(scores)
     return np.where(values >= 9, 1.0, np.where(values <= 6, -1.0, 0.0))
+
+
+def wilson_interval(successes: float, n: float, z: float = Z_95) -> tuple[float, float]:
+    """Wilson 95% interval of a proportion; (0, 1) for n = 0."""
+    if n == 0:
+        return 0.0, 1.0
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)

@@ -197,6 +197,7 @@ class RankedTheme(_Result):
     impact_ci_low: float
     impact_ci_high: float
     attributed_impact: float | None = None
+    significant: bool = Field(description="The interval of the impact used excludes zero")
     reach: float = Field(description="Share of respondents mentioning the theme")
     n_mentions: int
     passive_share: float = Field(description="Share of the theme's mentions made by passives")

@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from voc.analytics.inputs import listing, row_numbers
-from voc.analytics.nps import Z_95
+from voc.analytics.nps import wilson_interval
 from voc.analytics.results import CsatEstimate, ScaleInfo
+from voc.config import ScaleSetting
 from voc.errors import InputError
 from voc.io.scale import MIN_RESPONSES_FOR_INFERENCE, choose_scale
 
@@ -97,8 +98,12 @@ def detect_scale(scores: Sequence[int] | np.ndarray, header: str = "",
                              f"answers {int(values.min())}..{int(values.max())}", column="score")
         return ScaleInfo(scale="1-5", metric="csat", rule=grouping_rule("1-5"),
                          reason=f"The scale is CSAT 1-5 because {reason}.")
-    scale, reason = choose_scale(values.tolist(), header,
-                                 setting if setting in ("0-10", "1-10") else "auto")
+    nps_setting: ScaleSetting = "auto"
+    if setting == "0-10":
+        nps_setting = "0-10"
+    elif setting == "1-10":
+        nps_setting = "1-10"
+    scale, reason = choose_scale(values.tolist(), header, nps_setting)
     return ScaleInfo(scale="1-10" if scale == "1-10" else "0-10", metric="nps",
                      rule=grouping_rule(scale), reason=reason)
 
@@ -131,22 +136,12 @@ def check_mixed_scales(frame: pd.DataFrame, by: str, min_group: int = 20) -> Non
                 f"to {max(top.values())}; analyse CSAT and NPS separately", column=by)
 
 
-def _wilson(successes: int, n: int, z: float = Z_95) -> tuple[float, float]:
-    if n == 0:
-        return 0.0, 1.0
-    p = successes / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
 def csat_estimate(scores: Sequence[int] | np.ndarray, min_sample: int = 30) -> CsatEstimate:
     """Mean CSAT (1-5) with a 95% t-interval and the share of 4-5 with a Wilson interval."""
     values = parse_scores(list(scores), "1-5")
     n = len(values)
     satisfied = int((values >= 4).sum())
-    share_low, share_high = _wilson(satisfied, n)
+    share_low, share_high = wilson_interval(satisfied, n)
     mean = float(values.mean()) if n else 0.0
     if n >= 2:
         from scipy.special import stdtrit  # lazy: scipy is slow to import

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from voc.analytics.breakdown import Freq, nps_by_period, period_labels
-from voc.analytics.nps import Z_95, compare_nps, nps_standard_error, normal_p_value
+from voc.analytics.nps import Z_95, compare_nps, normal_p_value, nps_standard_error
 from voc.analytics.results import NpsDifference, Trend
 from voc.types import PeriodNps
 

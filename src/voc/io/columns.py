@@ -103,7 +103,7 @@ def detect_columns(
     response_id = forced.get("response_id") or _detect_id(profiles, taken, notes)
     if response_id:
         taken.add(response_id)
-    date = forced.get("date") or _detect_date(profiles, taken)
+    date = forced.get("date") or _detect_date(profiles, taken, notes)
     if date:
         taken.add(date)
     comment = forced.get("comment") or _detect_comment(profiles, taken)
@@ -225,17 +225,29 @@ def _detect_id(profiles: list[_Profile], taken: set[str], notes: list[str]) -> s
     return None
 
 
-def _detect_date(profiles: list[_Profile], taken: set[str]) -> str | None:
+def _detect_date(profiles: list[_Profile], taken: set[str], notes: list[str]) -> str | None:
     free = [p for p in profiles if p.name not in taken]
     by_header = []
+    unreadable = []
     for p in free:
         rank = header_rank(p.name, DATE_WORDS)
-        if rank is not None and (p.n_values == 0 or p.share("date") >= 0.5):
+        if rank is None:
+            continue
+        if p.n_values == 0 or p.share("date") >= 0.5:
             by_header.append((rank, p.position, p.name))
+        else:
+            unreadable.append(p.name)
     if by_header:
         return min(by_header)[2]
     by_content = [p for p in free if p.n_values and p.share("date_text") >= 0.9]
-    return by_content[0].name if by_content else None
+    if by_content:
+        return by_content[0].name
+    notes.extend(
+        f"column {name!r} is named like a date column but most of its values are not dates "
+        "this tool can read; responses have no dates (pass --date-col to force it)"
+        for name in unreadable
+    )
+    return None
 
 
 def _detect_comment(profiles: list[_Profile], taken: set[str]) -> str | None:

@@ -98,7 +98,7 @@ def build_survey(table: RawTable, detected: DetectedColumns, settings: Settings)
 
     rows = cells[used]
     scores = [readings[text].whole or 0 for text in rows[mapping.score]]
-    warnings = list(detected.notes)
+    warnings = [*table.notes, *detected.notes]
     frame = _tidy_frame(rows, scores, detected, warnings)
     report = LoadReport(
         source=table.source,

@@ -24,7 +24,8 @@ class RawTable:
     ``cells`` holds one column of str cells (object dtype, each stripped of surrounding
     whitespace) per header name (stripped, made unique), indexed by the row number a
     spreadsheet shows (header = row 1).
-    ``skipped`` holds rows that could not even be split into the header's columns.
+    ``skipped`` holds rows that could not even be split into the header's columns;
+    ``notes`` things worth telling the user that cost no row (e.g. replaced bytes).
     """
 
     cells: pd.DataFrame
@@ -33,6 +34,7 @@ class RawTable:
     encoding: str | None = None
     delimiter: str | None = None
     skipped: tuple[SkippedRow, ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())
 
     @property
     def rows_read(self) -> int:
@@ -75,6 +77,7 @@ def table_from_records(
     file_type: str,
     encoding: str | None = None,
     delimiter: str | None = None,
+    notes: tuple[str, ...] = (),
     trim_trailing_blank: bool = True,
 ) -> RawTable:
     """Build a RawTable from a header and ``(row number, fields)`` records.
@@ -134,6 +137,7 @@ def table_from_records(
         encoding=encoding,
         delimiter=delimiter,
         skipped=tuple(skipped),
+        notes=notes,
     )
 
 
