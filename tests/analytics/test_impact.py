@@ -1,8 +1,12 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from voc.analytics import nps_by_month, nps_by_segment, rank_themes, theme_impacts
+from voc.analytics.impact import impact_by_period, impact_by_segment, theme_sentiment
+from voc.errors import InputError
 
 
 def test_impact_is_nps_all_minus_nps_without_the_theme() -> None:
@@ -62,3 +66,54 @@ def test_breakdowns_by_month_and_segment() -> None:
     assert [(s.value, s.estimate.n, s.estimate.nps, s.estimate.low_sample)
             for s in segments] == [("Malmö", 3, -33.33, False), ("Oslo", 2, 100.0, True),
                                    ("(blank)", 1, 0.0, True)]
+
+
+@given(st.lists(st.tuples(st.integers(0, 10), st.booleans()), min_size=2, max_size=150))
+@settings(max_examples=150, deadline=None)
+def test_impact_equals_share_times_difference(rows: list[tuple[int, bool]]) -> None:
+    scores = np.array([s for s, _ in rows])
+    mentions = np.array([[float(m)] for _, m in rows])
+    (stat,) = theme_impacts(scores, mentions, ["t"], n_commented=len(rows), n_bootstrap=0)
+    share = mentions[:, 0].mean()
+    if 0 < share < 1:
+        expected = share * (stat.nps_with.nps - stat.nps_without.nps)
+        assert stat.impact == pytest.approx(expected, abs=0.02)
+    assert -200.0 <= stat.impact <= 200.0
+    assert -100.0 <= stat.nps_with.nps <= 100.0 and -100.0 <= stat.nps_without.nps <= 100.0
+
+
+def test_impact_by_segment_by_hand() -> None:
+    # Oslo: 10, 10, 2, 3 with "billing" on the two detractors: NPS 0, without +100 -> -100.
+    # Malmö: 9, 5 with billing on the 9: NPS 0, without -100 -> +100.
+    frame = pd.DataFrame({"score": [10, 10, 2, 3, 9, 5],
+                          "Office": ["Oslo"] * 4 + ["Malmö"] * 2})
+    mentions = np.array([[0], [0], [1], [1], [1], [0]], dtype=float)
+    spots = impact_by_segment(frame, mentions, ["billing"], ["Office"], min_sample=3,
+                              n_bootstrap=50)
+    by_value = {s.value: s for s in spots}
+    assert by_value["Oslo"].impact == -100.0 and by_value["Oslo"].n_mentions == 2
+    assert by_value["Oslo"].share == 0.5 and by_value["Oslo"].low_sample  # 2 mentions < 3
+    assert by_value["Malmö"].impact == 100.0 and by_value["Malmö"].low_sample
+    assert all(s.column == "Office" and s.ci_low <= s.ci_high for s in spots)
+
+
+def test_impact_by_period_leaves_undated_rows_out() -> None:
+    frame = pd.DataFrame({"score": [10, 2, 9, 3, 10],
+                          "submitted_at": pd.to_datetime(["2026-01-02", "2026-01-05",
+                                                          "2026-02-01", "2026-02-03", None])})
+    mentions = np.array([[0], [1], [0], [1], [1]], dtype=float)
+    spots = impact_by_period(frame, mentions, ["billing"], "M", n_bootstrap=20)
+    assert [(s.value, s.n, s.impact) for s in spots] == [("2026-01", 2, -100.0),
+                                                        ("2026-02", 2, -100.0)]
+    assert {s.column for s in spots} == {"period"}
+
+
+def test_theme_sentiment_counts_polarity() -> None:
+    polarity = pd.DataFrame({"response_index": [0, 1, 2, 3],
+                             "theme_id": ["billing", "billing", "billing", "competence"],
+                             "polarity": ["negative", "negative", "positive", "positive"]})
+    billing, competence, price = theme_sentiment(polarity, ["billing", "competence", "price"])
+    assert (billing.positive, billing.negative, billing.net) == (1, 2, pytest.approx(-0.3333))
+    assert competence.net == 1.0 and price.positive + price.negative + price.neutral == 0
+    with pytest.raises(InputError, match="polarity must be"):
+        theme_sentiment(polarity.assign(polarity="angry"), ["billing"])

@@ -4,7 +4,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from voc.analytics.nps import (
-    adjusted_wald_interval, estimate_from_counts, estimate_nps, nps_group, nps_standard_error,
+    adjusted_wald_interval, compare_nps, estimate_from_counts, estimate_nps, nps_difference,
+    nps_group, nps_standard_error, wilson_interval,
 )
 from voc.types import NpsGroup
 
@@ -69,3 +70,50 @@ def test_interval_covers_the_true_nps_about_95_percent_of_the_time() -> None:
         low, high = adjusted_wald_interval(int(promoters), int(detractors), n)
         covered += low <= true_nps <= high
     assert 0.93 <= covered / 2000 <= 0.97
+
+
+def test_difference_test_by_hand() -> None:
+    # a: 5 promoters, 3 passives, 2 detractors (NPS +30); b: 8 / 4 / 8 (NPS 0).
+    # Adjusted Wald: a' = (5.75 - 2.75) / 13 = 0.2308, var_a = (8.5/13 - 0.2308^2) / 13 = 0.04620
+    #                b' = 0,                      var_b = (17.5/23) / 23 = 0.03308
+    # SE = sqrt(0.04620 + 0.03308) = 0.28157 -> 28.16 points; z = -0.2308 / 0.28157 = -0.820
+    a = estimate_nps([10, 9, 9, 10, 9, 7, 8, 8, 3, 6])
+    b = estimate_from_counts(8, 4, 8)
+    diff = compare_nps(a, b, "January", "February")
+    assert diff.difference == -30.0
+    assert diff.se == pytest.approx(28.157, abs=0.001)
+    assert diff.z == pytest.approx(-0.820, abs=0.001)
+    assert diff.p_value == pytest.approx(0.4125, abs=0.0001)
+    assert (diff.ci_low, diff.ci_high) == pytest.approx((-78.26, 32.11), abs=0.01)
+    assert not diff.significant and diff.low_sample
+    assert (diff.label_a, diff.label_b) == ("January", "February")
+
+
+def test_difference_is_significant_for_a_large_real_change() -> None:
+    # +50 (300 promoters, 100 detractors) -> -25 (150 / 250): a fall of 75 points.
+    diff = nps_difference([10] * 300 + [0] * 100, [10] * 150 + [0] * 250, min_sample=30)
+    assert diff.difference == -75.0
+    assert diff.significant and diff.p_value < 1e-6 and not diff.low_sample
+    assert diff.ci_low < -75.0 < diff.ci_high < 0
+
+
+@given(st.lists(st.integers(0, 10), min_size=1, max_size=80),
+       st.lists(st.integers(0, 10), min_size=1, max_size=80))
+@settings(max_examples=100, deadline=None)
+def test_difference_is_antisymmetric_and_se_is_root_sum_of_squares(a: list[int],
+                                                                  b: list[int]) -> None:
+    ab, ba = nps_difference(a, b), nps_difference(b, a)
+    assert ab.difference == pytest.approx(-ba.difference, abs=0.011)
+    assert ab.p_value == pytest.approx(ba.p_value, abs=1e-5)
+    ea, eb = estimate_nps(a), estimate_nps(b)
+    expected = np.hypot(nps_standard_error(ea.promoters, ea.detractors, ea.n),
+                        nps_standard_error(eb.promoters, eb.detractors, eb.n))
+    assert ab.se == pytest.approx(expected, abs=0.001)
+    assert 0.0 <= ab.p_value <= 1.0 and ab.ci_low <= ab.ci_high
+
+
+def test_wilson_interval_by_hand() -> None:
+    # 8 of 10: centre (0.8 + 1.9208/10) / 1.38415 = 0.7167, half-width 0.2265
+    low, high = wilson_interval(8, 10)
+    assert (low, high) == pytest.approx((0.4902, 0.9433), abs=0.0001)
+    assert wilson_interval(0, 0) == (0.0, 1.0)

@@ -79,12 +79,18 @@ def nps_chart(months: list[PeriodNps], width: int = 720, height: int = 220) -> M
         f" n={m.estimate.n})</title></circle>"
         for x, m in zip(xs, months, strict=True)
     )
+    ticks = "".join(
+        f'<line x1="{pad_x}" x2="{width - pad_x}" y1="{y(v):.1f}" y2="{y(v):.1f}" class="grid"/>'
+        f'<text x="4" y="{y(v) + 3:.1f}" font-size="10">{v:+.0f}</text>'
+        for v in range(-100, 101, 25)
+        if lo <= v <= hi and v != 0
+    )
     zero = y(0.0)
     return Markup(
         f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" '
         f'aria-label="NPS by month with 95% confidence band">'
         f'<line x1="{pad_x}" x2="{width - pad_x}" y1="{zero:.1f}" y2="{zero:.1f}" class="zero"/>'
-        f'<text x="4" y="{zero + 3:.1f}" font-size="10">0</text>'
+        f'<text x="4" y="{zero + 3:.1f}" font-size="10">0</text>{ticks}'
         f'<polygon points="{band}" class="band"/><polyline points="{line}" class="line"/>'
         f"{points}{labels}</svg>"
     )
