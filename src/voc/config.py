@@ -35,7 +35,7 @@ class Settings(BaseSettings):
         default=None,
         description="Folder for the on-disk embedding cache; None keeps the cache in memory.",
     )
-    language_backend: Literal["lingua", "langdetect"] = "lingua"
+    language_backend: Literal["voc", "lingua", "fasttext", "langdetect"] = "voc"
 
     # --- themes -------------------------------------------------------------------
     taxonomy_path: Path | None = Field(
@@ -52,7 +52,44 @@ class Settings(BaseSettings):
 
     # --- input --------------------------------------------------------------------
     max_upload_mb: int = Field(default=200, ge=1)
+    redact_pii: bool = Field(
+        default=True,
+        description="Replace e-mail addresses, phone numbers, national id numbers and "
+        "signed names in comments with placeholders before anything is stored or embedded.",
+    )
 
     # --- service ------------------------------------------------------------------
     host: str = "127.0.0.1"
     port: int = 8000
+    database_url: str = Field(
+        default="sqlite:///voc.db",
+        description=(
+            "Where the service keeps workspaces, uploads and results: a SQLite file (default "
+            "voc.db in the working directory, no setup) or e.g. "
+            "'postgresql+psycopg://user@host/db'."
+        ),
+    )
+    database_auto_migrate: bool = Field(
+        default=True, description="Apply database migrations when the service starts."
+    )
+    job_backend: Literal["inprocess", "celery"] = Field(
+        default="inprocess",
+        description="Run analyses in a thread of the API process, or on Celery workers.",
+    )
+    broker_url: str = Field(default="redis://127.0.0.1:6379/0", description="Celery broker.")
+    celery_queue: str = Field(default="voc", description="Celery queue analyses go to.")
+    broker_visibility_timeout_s: int = Field(
+        default=3600,
+        ge=1,
+        description="Redis broker: an unacknowledged job is handed out again after this long "
+        "(a worker killed mid-job); keep it above the longest analysis.",
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Browser origins allowed to call the API (CORS)."
+    )
+    max_rows: int = Field(default=500_000, ge=1, description="Most rows one upload may hold.")
+    anonymous_analyze: bool = Field(
+        default=True,
+        description="Allow the stateless POST /v1/analyses without an API key (it stores "
+        "nothing); set false to require a key there too.",
+    )

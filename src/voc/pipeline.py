@@ -7,6 +7,7 @@ notebook loads them once and analyses many surveys; :func:`analyze` is the one-c
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -20,7 +21,12 @@ import pandas as pd
 from voc import __version__
 from voc.analytics import (
     ImpactStats,
+    NpsAnalysis,
+    analyze_responses,
+    detect_scale,
     estimate_nps,
+    find_kind_column,
+    grouping_rule,
     nps_by_month,
     nps_by_segment,
     nps_groups,
@@ -28,6 +34,7 @@ from voc.analytics import (
     theme_impacts,
 )
 from voc.config import Settings
+from voc.errors import InputError
 from voc.io import ColumnOverrides, LoadedSurvey, load_survey
 from voc.nlp.embed import Embedder, load_embedder
 from voc.nlp.langid import UND, LanguageGuess, detect
@@ -52,6 +59,13 @@ ProgressCallback = Callable[[str, int, int], None]
 
 _THEME_CHUNK = 64
 _QUOTE_MAX_CHARS = 280
+# Segment columns that identify the customer account (B2B) or its size, by header.
+_ACCOUNT_COLUMN = re.compile(
+    r"\baccount\b|kund ?(?:nr|nummer|id)|customer ?(?:id|number|no)\b|org\.? ?nr|"
+    r"organi[sz]ation ?(?:id|number)|organisa(?:tions|sjons)nummer|\bcompany\b|\bföretag\b",
+    re.IGNORECASE,
+)
+_SIZE_COLUMN = re.compile(r"size|storlek|størrelse|employees|anställda|ansatte", re.IGNORECASE)
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -103,6 +117,7 @@ class Analyzer:
     ) -> Report:
         """Read an export (path, upload or DataFrame) and analyse it end to end."""
         loaded = load_survey(source, filename=filename, overrides=overrides, settings=self.settings)
+        _refuse_csat(loaded, self.settings)
         progress("load", 1, 1)
         frame = loaded.frame
         comments = frame["comment"].tolist()
@@ -137,9 +152,15 @@ class Analyzer:
         )
         improvement, strengths = rank_themes(stats)
         comment_results = self._comment_results(
-            frame, groups, guesses, assignments, loaded.report.mapping.segments
+            frame,
+            groups,
+            guesses,
+            assignments,
+            loaded.report.mapping.segments,
+            loaded.comment_fields,
         )
         impacts = [self._theme_impact(st, comment_results) for st in stats]
+        analysis = self._analytics(loaded, mentions, stats, impacts)
         return Report(
             voc_version=__version__,
             generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
@@ -150,11 +171,61 @@ class Analyzer:
             monthly_nps=nps_by_month(frame, s.min_sample),
             segment_nps=nps_by_segment(frame, loaded.report.mapping.segments, s.min_sample),
             languages=_language_shares(guesses, has_comment),
+            language_settled_by_prior=sum(g.decided_by_prior for g in guesses),
+            language_mixed=sum(g.mixed for g in guesses),
             theme_impacts=sorted(impacts, key=lambda t: t.impact),
             improvement_areas=improvement,
             strengths=strengths,
             comment_results=comment_results,
-            warnings=self._warnings(loaded, len(frame), guesses, has_comment),
+            warnings=self._warnings(loaded, len(frame), guesses, has_comment) + analysis.warnings,
+            scale_rule=grouping_rule(loaded.report.scale),
+            quarterly_nps=analysis.by_quarter,
+            weekly_nps=analysis.by_week,
+            nps_change=analysis.change_month,
+            quarter_change=analysis.change_quarter,
+            nps_trend=analysis.trend,
+            kind_nps=analysis.by_kind,
+            account_nps=analysis.accounts,
+            segment_theme_impacts=analysis.segment_impacts,
+            period_theme_impacts=analysis.period_impacts,
+            drivers=analysis.drivers,
+            ranked_improvements=analysis.ranked.improvements,
+            ranked_strengths=analysis.ranked.strengths,
+            ranking_method=analysis.ranked.method,
+            alerts=analysis.alerts,
+            what_if=analysis.what_if,
+        )
+
+    def _analytics(
+        self,
+        loaded: LoadedSurvey,
+        mentions: np.ndarray,
+        stats: list[ImpactStats],
+        impacts: list[ThemeImpact],
+    ) -> NpsAnalysis:
+        """Trends, kinds, accounts, drivers, ranked areas, alerts, what-ifs (voc.analytics).
+
+        Raises InputError when the export mixes relational and transactional surveys.
+        """
+        s = self.settings
+        mapping = loaded.report.mapping
+        segments = mapping.segments
+        return analyze_responses(
+            loaded.frame,
+            mentions,
+            self.taxonomy.ids,
+            segment_columns=segments,
+            kind_column=find_kind_column(loaded.frame[segments]),
+            account_column=_find_column(segments, _ACCOUNT_COLUMN)
+            or (mapping.respondent if mapping.respondent in segments else None),
+            size_column=_find_column(segments, _SIZE_COLUMN),
+            impacts=stats,
+            quotes={t.theme_id: t.quotes for t in impacts},
+            labels={t.theme_id: t.label for t in impacts},
+            scale=loaded.report.scale,
+            min_sample=s.min_sample,
+            n_bootstrap=s.bootstrap_samples,
+            random_state=s.random_state,
         )
 
     def _comment_results(
@@ -164,6 +235,7 @@ class Analyzer:
         guesses: list[LanguageGuess],
         assignments: list[ThemeAssignment],
         segments: list[str],
+        fields: pd.DataFrame | None = None,
     ) -> list[CommentResult]:
         dates = frame["submitted_at"]
         return [
@@ -178,6 +250,7 @@ class Analyzer:
                 language_confidence=round(guess.confidence, 4),
                 themes=list(assignment.hits),
                 segments={c: str(frame.at[idx, c]) for c in segments},
+                comment_fields=_comment_fields(fields, idx),
             )
             for (idx, row), group, guess, assignment, date in zip(
                 frame.iterrows(), groups, guesses, assignments, dates, strict=True
@@ -232,6 +305,30 @@ class Analyzer:
         if undetermined:
             out.append(f"{undetermined} comments' language could not be determined (und)")
         return out
+
+
+def _refuse_csat(loaded: LoadedSurvey, settings: Settings) -> None:
+    """Stop before any work when the scores look like CSAT 1-5: NPS of them means nothing."""
+    info = detect_scale(loaded.frame["score"].to_numpy(), setting=settings.scale)
+    if info.metric == "csat":
+        raise InputError(
+            f"{info.reason} voc analyze reports NPS (0-10 or 1-10) and never mixes CSAT into "
+            "it; set the scale to 0-10 or 1-10 if this really is an NPS question, or use "
+            "voc.analytics.csat_estimate for the CSAT mean and share of 4-5",
+            column=loaded.report.mapping.score,
+        )
+
+
+def _find_column(columns: Sequence[str], pattern: re.Pattern[str]) -> str | None:
+    return next((c for c in columns if pattern.search(c)), None)
+
+
+def _comment_fields(fields: pd.DataFrame | None, position: object) -> dict[str, str]:
+    """Each comment column's own text, when the export has more than one (see voc.io)."""
+    if fields is None or fields.shape[1] < 2:
+        return {}
+    row = int(position)  # type: ignore[call-overload]
+    return {str(c): str(fields.iat[row, i]) for i, c in enumerate(fields.columns)}
 
 
 def _language_shares(guesses: list[LanguageGuess], has_comment: np.ndarray) -> list[LanguageShare]:

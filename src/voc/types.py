@@ -41,6 +41,21 @@ class ColumnMapping(_Record):
     date: str | None = None
     response_id: str | None = None
     segments: list[str] = Field(default_factory=list)
+    extra_comments: list[str] = Field(
+        default_factory=list,
+        description="Further comment columns of the same response ('What do we do well?', "
+        "'What should we improve?'); the analysed comment joins all comment fields",
+    )
+    respondent: str | None = Field(
+        default=None,
+        description="Column naming who answered (customer or account id); may repeat; "
+        "used with the date and the text to find duplicate responses",
+    )
+
+    @property
+    def comment_fields(self) -> list[str]:
+        """The comment columns in the order their texts are joined: main one, then extras."""
+        return ([self.comment] if self.comment else []) + list(self.extra_comments)
 
 
 class SkippedRow(_Record):
@@ -66,6 +81,24 @@ class LoadReport(_Record):
     scale: str = Field(description="'0-10' or '1-10'")
     scale_reason: str = ""
     empty_comments: int = 0
+    layout: str = Field(
+        default="generic",
+        description="Export layout recognised: qualtrics, surveymonkey, typeform, "
+        "google-forms, delighted or generic",
+    )
+    header_rows: int = Field(default=1, description="Rows of headers above the data")
+    column_labels: dict[str, str] = Field(
+        default_factory=dict,
+        description="Question text of mapped columns whose header is a tool's column id",
+    )
+    redactions: dict[str, int] = Field(
+        default_factory=dict,
+        description="Personal data replaced in comments, per kind (email, phone, "
+        "personnummer, fodselsnummer, cpr, name); empty when redaction is off",
+    )
+    duplicates_removed: int = Field(
+        default=0, description="Repeated responses left out; each is also listed in skipped"
+    )
 
 
 # --- analytics -----------------------------------------------------------------------
@@ -89,7 +122,7 @@ class NpsEstimate(_Record):
 
 
 class PeriodNps(_Record):
-    period: str = Field(description="Calendar month as YYYY-MM")
+    period: str = Field(description="Month YYYY-MM, quarter YYYYQn or ISO week YYYY-Www")
     estimate: NpsEstimate
 
 
@@ -161,9 +194,28 @@ class CommentResult(_Record):
     language_confidence: float
     themes: list[ThemeHit] = Field(default_factory=list)
     segments: dict[str, str] = Field(default_factory=dict)
+    comment_fields: dict[str, str] = Field(
+        default_factory=dict,
+        description="Each comment column's own text, when the export has several; "
+        "``comment`` is the non-empty ones joined with a newline",
+    )
 
 
 # --- the report ----------------------------------------------------------------------
+
+# The analytics result records build on the records above (NpsEstimate, Quote, ...), so they
+# are imported only once those exist; voc.analytics imports voc.types first for the same reason.
+from voc.analytics.results import (  # noqa: E402
+    AccountNps,
+    Alert,
+    DriverModel,
+    GroupThemeImpact,
+    KindNps,
+    NpsDifference,
+    RankedTheme,
+    Trend,
+    WhatIf,
+)
 
 
 class Report(_Record):
@@ -178,11 +230,34 @@ class Report(_Record):
     monthly_nps: list[PeriodNps]
     segment_nps: list[SegmentNps]
     languages: list[LanguageShare]
+    language_settled_by_prior: int = Field(
+        default=0, description="Short/ambiguous comments whose language the survey's mix decided"
+    )
+    language_mixed: int = Field(default=0, description="Comments flagged as mixing languages")
     theme_impacts: list[ThemeImpact]
     improvement_areas: list[str] = Field(description="Theme ids, most negative impact first")
     strengths: list[str] = Field(description="Theme ids, most positive impact first")
     comment_results: list[CommentResult]
     warnings: list[str] = Field(default_factory=list)
+    # --- analytics: trends, drivers, ranked areas, alerts, what-if (docs: "Analytics") ---
+    scale_rule: str = Field(default="", description="Grouping rule applied to the scores")
+    quarterly_nps: list[PeriodNps] = Field(default_factory=list)
+    weekly_nps: list[PeriodNps] = Field(default_factory=list)
+    nps_change: NpsDifference | None = Field(
+        default=None, description="Latest month vs the month before, with a z-test"
+    )
+    quarter_change: NpsDifference | None = None
+    nps_trend: Trend | None = Field(default=None, description="Monthly NPS slope, last months")
+    kind_nps: list[KindNps] = Field(default_factory=list)
+    account_nps: AccountNps | None = None
+    segment_theme_impacts: list[GroupThemeImpact] = Field(default_factory=list)
+    period_theme_impacts: list[GroupThemeImpact] = Field(default_factory=list)
+    drivers: DriverModel | None = None
+    ranked_improvements: list[RankedTheme] = Field(default_factory=list)
+    ranked_strengths: list[RankedTheme] = Field(default_factory=list)
+    ranking_method: str = ""
+    alerts: list[Alert] = Field(default_factory=list)
+    what_if: list[WhatIf] = Field(default_factory=list)
 
     def theme(self, theme_id: str) -> ThemeImpact:
         """The impact record of one theme."""

@@ -17,16 +17,18 @@ def test_impact_is_nps_all_minus_nps_without_the_theme() -> None:
     mentions = np.zeros((10, 2))
     mentions[[7, 8, 9], 0] = 1
     mentions[[0, 1], 1] = 1
-    billing, competence = theme_impacts(scores, mentions, ["billing", "competence"],
-                                        n_commented=10, n_bootstrap=200)
+    billing, competence = theme_impacts(
+        scores, mentions, ["billing", "competence"], n_commented=10, n_bootstrap=200
+    )
     assert billing.impact == pytest.approx(10 - 100 * 4 / 7, abs=0.01)
     assert competence.impact == pytest.approx(22.5, abs=0.01)
     assert billing.n_comments == 3 and billing.share == 0.3
     assert billing.nps_with.nps == -100.0 and competence.nps_with.nps == 100.0
     # impact = share x (NPS with - NPS without) holds exactly
     share = 3 / 10
-    assert billing.impact == pytest.approx(share * (billing.nps_with.nps - billing.nps_without.nps),
-                                           abs=0.01)
+    assert billing.impact == pytest.approx(
+        share * (billing.nps_with.nps - billing.nps_without.nps), abs=0.01
+    )
     assert billing.ci_low <= billing.impact <= billing.ci_high
 
 
@@ -43,9 +45,9 @@ def test_ranking_puts_significant_negative_first_and_drops_rare_themes() -> None
     rng = np.random.default_rng(1)
     scores = rng.integers(0, 11, 400)
     mentions = np.zeros((400, 3))
-    mentions[:, 0] = (scores <= 4) & (rng.random(400) < 0.8)   # strongly negative
-    mentions[:, 1] = (scores >= 9) & (rng.random(400) < 0.6)   # strongly positive
-    mentions[:2, 2] = 1                                        # too rare to rank
+    mentions[:, 0] = (scores <= 4) & (rng.random(400) < 0.8)  # strongly negative
+    mentions[:, 1] = (scores >= 9) & (rng.random(400) < 0.6)  # strongly positive
+    mentions[:2, 2] = 1  # too rare to rank
     stats = theme_impacts(scores, mentions, ["bad", "good", "rare"], 400)
     improvement, strengths = rank_themes(stats)
     assert improvement == ["bad"]
@@ -53,19 +55,26 @@ def test_ranking_puts_significant_negative_first_and_drops_rare_themes() -> None
 
 
 def test_breakdowns_by_month_and_segment() -> None:
-    frame = pd.DataFrame({
-        "score": [10, 9, 0, 10, 5, 8],
-        "submitted_at": pd.to_datetime(["2026-01-03", "2026-01-20", "2026-01-31",
-                                        "2026-02-01", "2026-02-14", None]),
-        "Office": ["Oslo", "Oslo", "Malmö", "Malmö", "Malmö", ""],
-    })
+    frame = pd.DataFrame(
+        {
+            "score": [10, 9, 0, 10, 5, 8],
+            "submitted_at": pd.to_datetime(
+                ["2026-01-03", "2026-01-20", "2026-01-31", "2026-02-01", "2026-02-14", None]
+            ),
+            "Office": ["Oslo", "Oslo", "Malmö", "Malmö", "Malmö", ""],
+        }
+    )
     months = nps_by_month(frame, min_sample=2)
     assert [(m.period, m.estimate.n, round(m.estimate.nps, 2)) for m in months] == [
-        ("2026-01", 3, 33.33), ("2026-02", 2, 0.0)]
+        ("2026-01", 3, 33.33),
+        ("2026-02", 2, 0.0),
+    ]
     segments = nps_by_segment(frame, ["Office"], min_sample=3)
-    assert [(s.value, s.estimate.n, s.estimate.nps, s.estimate.low_sample)
-            for s in segments] == [("Malmö", 3, -33.33, False), ("Oslo", 2, 100.0, True),
-                                   ("(blank)", 1, 0.0, True)]
+    assert [(s.value, s.estimate.n, s.estimate.nps, s.estimate.low_sample) for s in segments] == [
+        ("Malmö", 3, -33.33, False),
+        ("Oslo", 2, 100.0, True),
+        ("(blank)", 1, 0.0, True),
+    ]
 
 
 @given(st.lists(st.tuples(st.integers(0, 10), st.booleans()), min_size=2, max_size=150))
@@ -85,11 +94,11 @@ def test_impact_equals_share_times_difference(rows: list[tuple[int, bool]]) -> N
 def test_impact_by_segment_by_hand() -> None:
     # Oslo: 10, 10, 2, 3 with "billing" on the two detractors: NPS 0, without +100 -> -100.
     # Malmö: 9, 5 with billing on the 9: NPS 0, without -100 -> +100.
-    frame = pd.DataFrame({"score": [10, 10, 2, 3, 9, 5],
-                          "Office": ["Oslo"] * 4 + ["Malmö"] * 2})
+    frame = pd.DataFrame({"score": [10, 10, 2, 3, 9, 5], "Office": ["Oslo"] * 4 + ["Malmö"] * 2})
     mentions = np.array([[0], [0], [1], [1], [1], [0]], dtype=float)
-    spots = impact_by_segment(frame, mentions, ["billing"], ["Office"], min_sample=3,
-                              n_bootstrap=50)
+    spots = impact_by_segment(
+        frame, mentions, ["billing"], ["Office"], min_sample=3, n_bootstrap=50
+    )
     by_value = {s.value: s for s in spots}
     assert by_value["Oslo"].impact == -100.0 and by_value["Oslo"].n_mentions == 2
     assert by_value["Oslo"].share == 0.5 and by_value["Oslo"].low_sample  # 2 mentions < 3
@@ -98,20 +107,31 @@ def test_impact_by_segment_by_hand() -> None:
 
 
 def test_impact_by_period_leaves_undated_rows_out() -> None:
-    frame = pd.DataFrame({"score": [10, 2, 9, 3, 10],
-                          "submitted_at": pd.to_datetime(["2026-01-02", "2026-01-05",
-                                                          "2026-02-01", "2026-02-03", None])})
+    frame = pd.DataFrame(
+        {
+            "score": [10, 2, 9, 3, 10],
+            "submitted_at": pd.to_datetime(
+                ["2026-01-02", "2026-01-05", "2026-02-01", "2026-02-03", None]
+            ),
+        }
+    )
     mentions = np.array([[0], [1], [0], [1], [1]], dtype=float)
     spots = impact_by_period(frame, mentions, ["billing"], "M", n_bootstrap=20)
-    assert [(s.value, s.n, s.impact) for s in spots] == [("2026-01", 2, -100.0),
-                                                        ("2026-02", 2, -100.0)]
+    assert [(s.value, s.n, s.impact) for s in spots] == [
+        ("2026-01", 2, -100.0),
+        ("2026-02", 2, -100.0),
+    ]
     assert {s.column for s in spots} == {"period"}
 
 
 def test_theme_sentiment_counts_polarity() -> None:
-    polarity = pd.DataFrame({"response_index": [0, 1, 2, 3],
-                             "theme_id": ["billing", "billing", "billing", "competence"],
-                             "polarity": ["negative", "negative", "positive", "positive"]})
+    polarity = pd.DataFrame(
+        {
+            "response_index": [0, 1, 2, 3],
+            "theme_id": ["billing", "billing", "billing", "competence"],
+            "polarity": ["negative", "negative", "positive", "positive"],
+        }
+    )
     billing, competence, price = theme_sentiment(polarity, ["billing", "competence", "price"])
     assert (billing.positive, billing.negative, billing.net) == (1, 2, pytest.approx(-0.3333))
     assert competence.net == 1.0 and price.positive + price.negative + price.neutral == 0

@@ -4,16 +4,28 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from voc.analytics.nps import (
-    adjusted_wald_interval, compare_nps, estimate_from_counts, estimate_nps, nps_difference,
-    nps_group, nps_standard_error, wilson_interval,
+    adjusted_wald_interval,
+    compare_nps,
+    estimate_from_counts,
+    estimate_nps,
+    nps_difference,
+    nps_group,
+    nps_standard_error,
+    wilson_interval,
 )
 from voc.types import NpsGroup
 
 
 @pytest.mark.parametrize(
     ("score", "group"),
-    [(0, NpsGroup.DETRACTOR), (6, NpsGroup.DETRACTOR), (7, NpsGroup.PASSIVE),
-     (8, NpsGroup.PASSIVE), (9, NpsGroup.PROMOTER), (10, NpsGroup.PROMOTER)],
+    [
+        (0, NpsGroup.DETRACTOR),
+        (6, NpsGroup.DETRACTOR),
+        (7, NpsGroup.PASSIVE),
+        (8, NpsGroup.PASSIVE),
+        (9, NpsGroup.PROMOTER),
+        (10, NpsGroup.PROMOTER),
+    ],
 )
 def test_groups_follow_the_nps_rule(score: int, group: NpsGroup) -> None:
     assert nps_group(score) is group
@@ -63,8 +75,7 @@ def test_interval_covers_the_true_nps_about_95_percent_of_the_time() -> None:
     rng = np.random.default_rng(7)
     p_promoter, p_detractor, n = 0.45, 0.25, 80
     true_nps = 100 * (p_promoter - p_detractor)
-    counts = rng.multinomial(n, [p_promoter, 1 - p_promoter - p_detractor, p_detractor],
-                             size=2000)
+    counts = rng.multinomial(n, [p_promoter, 1 - p_promoter - p_detractor, p_detractor], size=2000)
     covered = 0
     for promoters, _, detractors in counts:
         low, high = adjusted_wald_interval(int(promoters), int(detractors), n)
@@ -97,17 +108,22 @@ def test_difference_is_significant_for_a_large_real_change() -> None:
     assert diff.ci_low < -75.0 < diff.ci_high < 0
 
 
-@given(st.lists(st.integers(0, 10), min_size=1, max_size=80),
-       st.lists(st.integers(0, 10), min_size=1, max_size=80))
+@given(
+    st.lists(st.integers(0, 10), min_size=1, max_size=80),
+    st.lists(st.integers(0, 10), min_size=1, max_size=80),
+)
 @settings(max_examples=100, deadline=None)
-def test_difference_is_antisymmetric_and_se_is_root_sum_of_squares(a: list[int],
-                                                                  b: list[int]) -> None:
+def test_difference_is_antisymmetric_and_se_is_root_sum_of_squares(
+    a: list[int], b: list[int]
+) -> None:
     ab, ba = nps_difference(a, b), nps_difference(b, a)
     assert ab.difference == pytest.approx(-ba.difference, abs=0.011)
     assert ab.p_value == pytest.approx(ba.p_value, abs=1e-5)
     ea, eb = estimate_nps(a), estimate_nps(b)
-    expected = np.hypot(nps_standard_error(ea.promoters, ea.detractors, ea.n),
-                        nps_standard_error(eb.promoters, eb.detractors, eb.n))
+    expected = np.hypot(
+        nps_standard_error(ea.promoters, ea.detractors, ea.n),
+        nps_standard_error(eb.promoters, eb.detractors, eb.n),
+    )
     assert ab.se == pytest.approx(expected, abs=0.001)
     assert 0.0 <= ab.p_value <= 1.0 and ab.ci_low <= ab.ci_high
 

@@ -6,7 +6,12 @@ from hypothesis import strategies as st
 
 from voc.analytics.nps import estimate_nps
 from voc.analytics.scales import (
-    check_mixed_scales, csat_estimate, detect_scale, frame_scores, grouping_rule, parse_scores,
+    check_mixed_scales,
+    csat_estimate,
+    detect_scale,
+    frame_scores,
+    grouping_rule,
+    parse_scores,
 )
 from voc.errors import InputError
 
@@ -61,11 +66,13 @@ def test_detect_scale_refuses_impossible_values_and_mixed_csat() -> None:
 
 
 def test_a_group_answering_only_one_to_five_is_a_mixed_scale() -> None:
-    frame = pd.DataFrame({
-        "row": np.arange(60) + 2,
-        "score": [9, 10, 3, 7] * 10 + [4, 5, 3, 5] * 5,
-        "survey": ["NPS"] * 40 + ["Chat CSAT"] * 20,
-    })
+    frame = pd.DataFrame(
+        {
+            "row": np.arange(60) + 2,
+            "score": [9, 10, 3, 7] * 10 + [4, 5, 3, 5] * 5,
+            "survey": ["NPS"] * 40 + ["Chat CSAT"] * 20,
+        }
+    )
     with pytest.raises(InputError, match=r"survey = 'Chat CSAT' has only answers 1..5") as info:
         check_mixed_scales(frame, "survey")
     assert "rows 42, 43" in str(info.value)

@@ -5,14 +5,18 @@ import pytest
 
 from voc.analytics.breakdown import nps_by_period
 from voc.analytics.trends import (
-    nps_change, nps_trend, period_ordinal, share_trend, theme_trends, weighted_slope,
+    nps_change,
+    nps_trend,
+    period_ordinal,
+    share_trend,
+    theme_trends,
+    weighted_slope,
 )
 
 
 def test_weighted_slope_by_hand() -> None:
     # 10, 20, 30 with SE 5 each: slope 10, SE sqrt(25 / 2) = 3.536, 95% CI 3.07 .. 16.93.
-    trend = weighted_slope(["2026-01", "2026-02", "2026-03"], [10, 20, 30], [5, 5, 5],
-                           [40, 40, 40])
+    trend = weighted_slope(["2026-01", "2026-02", "2026-03"], [10, 20, 30], [5, 5, 5], [40, 40, 40])
     assert trend.slope == pytest.approx(10.0)
     assert trend.se == pytest.approx(math.sqrt(12.5), abs=0.001)
     assert (trend.ci_low, trend.ci_high) == pytest.approx((3.070, 16.930), abs=0.001)
@@ -22,8 +26,9 @@ def test_weighted_slope_by_hand() -> None:
 def test_calendar_gaps_count_and_noise_widens_the_interval() -> None:
     gap = weighted_slope(["2026-01", "2026-03"], [0, 10], [2, 2], [50, 50])
     assert gap.slope == pytest.approx(5.0)  # two months apart
-    noisy = weighted_slope(["2026-01", "2026-02", "2026-03", "2026-04"], [0, 30, -30, 10],
-                           [1, 1, 1, 1], [50] * 4)
+    noisy = weighted_slope(
+        ["2026-01", "2026-02", "2026-03", "2026-04"], [0, 30, -30, 10], [1, 1, 1, 1], [50] * 4
+    )
     assert noisy.direction == "flat"  # scatter far beyond the SEs inflates the slope's SE
     assert weighted_slope(["2026-01"], [5], [1], [50]).direction == "flat"
 
@@ -47,8 +52,7 @@ def test_share_trend_by_hand() -> None:
 def _frame() -> pd.DataFrame:
     dates = pd.to_datetime(["2026-01-10"] * 40 + ["2026-02-10"] * 40 + ["2026-04-02"] * 40)
     scores = [10] * 30 + [5] * 10 + [10] * 20 + [5] * 20 + [10] * 10 + [5] * 30
-    return pd.DataFrame({"score": scores, "submitted_at": dates,
-                         "comment": [""] * 120})
+    return pd.DataFrame({"score": scores, "submitted_at": dates, "comment": [""] * 120})
 
 
 def test_nps_change_compares_the_latest_two_periods() -> None:
@@ -58,8 +62,7 @@ def test_nps_change_compares_the_latest_two_periods() -> None:
     assert (change.a.nps, change.b.nps, change.difference) == (0.0, -50.0, -50.0)
     assert change.significant
     quarterly = nps_change(_frame(), "Q")
-    assert quarterly is not None and (quarterly.label_a, quarterly.label_b) == ("2026Q1",
-                                                                               "2026Q2")
+    assert quarterly is not None and (quarterly.label_a, quarterly.label_b) == ("2026Q1", "2026Q2")
     assert nps_change(_frame().iloc[:40], "M") is None
 
 
@@ -71,8 +74,9 @@ def test_nps_trend_falls_over_the_months() -> None:
 
 def test_theme_trends_count_only_dated_responses() -> None:
     frame = _frame()
-    mentions = pd.DataFrame({"a": [1] * 4 + [0] * 36 + [1] * 12 + [0] * 28 + [1] * 24
-                             + [0] * 16}).to_numpy(float)
+    mentions = pd.DataFrame(
+        {"a": [1] * 4 + [0] * 36 + [1] * 12 + [0] * 28 + [1] * 24 + [0] * 16}
+    ).to_numpy(float)
     frame.loc[0, "submitted_at"] = pd.NaT
     trend = theme_trends(frame, mentions, ["a"])["a"]
     assert trend.n == [39, 40, 40] and trend.values == [pytest.approx(7.69, abs=0.01), 30.0, 60.0]

@@ -143,9 +143,11 @@ def test_repeated_ids_are_not_used_as_ids() -> None:
         cells({"Respondent": ["a", "b"] * 6, "NPS": SCORES, "Comment": COMMENTS})
     )
     assert detected.mapping.response_id is None
+    assert detected.mapping.respondent == "Respondent"
     assert detected.notes == (
         "column 'Respondent' looks like a response id but has repeated values; row numbers "
-        "are used as response ids instead",
+        "are used as response ids instead, and the column is kept as the respondent id (to "
+        "find duplicate responses)",
     )
     assert detected.mapping.segments == []
 

@@ -135,3 +135,26 @@ def test_language_mix_counts_every_guess() -> None:
 def test_unknown_backend_is_an_error() -> None:
     with pytest.raises(ValueError, match="unknown language backend"):
         detect(["Bra"], backend="nope")
+
+
+@pytest.mark.parametrize("backend", ["voc", "lingua", "fasttext", "langdetect"])
+def test_every_backend_answers_offline(backend: str) -> None:
+    guesses = detect(["Jag är väldigt nöjd med hjälpen", "🙂"], backend=backend)
+    assert guesses[0].lang == "sv"
+    assert guesses[1].lang == "und"
+
+
+def test_norwegian_of_unclear_standard_is_no() -> None:
+    guess = one("Bra service", prior={"no": 1.0})
+    assert guess.lang == "no"
+    assert {lang for lang, _ in guess.alternatives[:2]} == {"nb", "nn"}
+
+
+def test_market_column_gives_a_prior() -> None:
+    from voc.nlp.langid import market_prior
+
+    sweden, norway = market_prior("SE"), market_prior("Norge")
+    assert sweden is not None and norway is not None
+    assert one("Bra service", prior=sweden).lang == "sv"
+    assert one("Bra service", prior=norway).lang in {"nb", "no"}
+    assert market_prior("Atlantis") is None

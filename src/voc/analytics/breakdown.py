@@ -20,8 +20,7 @@ def period_labels(dates: pd.Series, freq: Freq = "M") -> pd.Series:
     dates = pd.to_datetime(dates)
     if freq == "W":
         iso = dates.dt.isocalendar()
-        labels = (iso["year"].astype("string") + "-W"
-                  + iso["week"].astype("string").str.zfill(2))
+        labels = iso["year"].astype("string") + "-W" + iso["week"].astype("string").str.zfill(2)
         return labels.where(dates.notna())
     if freq not in ("M", "Q"):
         raise ValueError(f"freq must be 'W', 'M' or 'Q', not {freq!r}")
@@ -50,16 +49,20 @@ def segment_values(frame: pd.DataFrame, column: str) -> pd.Series:
     return frame[column].fillna("").astype(str).replace("", "(blank)")
 
 
-def nps_by_segment(frame: pd.DataFrame, columns: Sequence[str],
-                   min_sample: int = 30) -> list[SegmentNps]:
+def nps_by_segment(
+    frame: pd.DataFrame, columns: Sequence[str], min_sample: int = 30
+) -> list[SegmentNps]:
     """One estimate per value of each segment column, largest groups first."""
     out: list[SegmentNps] = []
     for column in columns:
         values = segment_values(frame, column)
         groups = sorted(frame.groupby(values), key=lambda kv: (-len(kv[1]), str(kv[0])))
         out.extend(
-            SegmentNps(column=column, value=str(value),
-                       estimate=estimate_nps(group["score"].to_numpy(), min_sample))
+            SegmentNps(
+                column=column,
+                value=str(value),
+                estimate=estimate_nps(group["score"].to_numpy(), min_sample),
+            )
             for value, group in groups
         )
     return out
@@ -76,8 +79,14 @@ def _group_of_mean(mean: float) -> Literal["promoter", "passive", "detractor"]:
     return "passive" if mean >= 7 else "detractor"
 
 
-def nps_by_account(frame: pd.DataFrame, account_column: str, *, size_column: str | None = None,
-                   min_sample: int = 30, top: int | None = None) -> AccountNps:
+def nps_by_account(
+    frame: pd.DataFrame,
+    account_column: str,
+    *,
+    size_column: str | None = None,
+    min_sample: int = 30,
+    top: int | None = None,
+) -> AccountNps:
     """Account-level NPS for B2B: every account counts once, however many people answered.
 
     An account is a promoter when its respondents' mean score is 9 or more, a passive from 7,
@@ -91,19 +100,33 @@ def nps_by_account(frame: pd.DataFrame, account_column: str, *, size_column: str
     counts: dict[str, int] = {str(k): int(v) for k, v in grouped["score"].size().items()}
     sizes: dict[str, str] = (
         {str(k): str(v) for k, v in grouped[size_column].agg(_most_common).items()}
-        if size_column else {})
+        if size_column
+        else {}
+    )
     accounts = [
-        AccountScore(account=str(acc), n=counts[str(acc)], mean_score=round(float(m), 2),
-                     group=_group_of_mean(float(m)), size=sizes.get(str(acc)))
+        AccountScore(
+            account=str(acc),
+            n=counts[str(acc)],
+            mean_score=round(float(m), 2),
+            group=_group_of_mean(float(m)),
+            size=sizes.get(str(acc)),
+        )
         for acc, m in means.items()
     ]
     groups = [a.group for a in accounts]
-    estimate = estimate_from_counts(groups.count("promoter"), groups.count("passive"),
-                                    groups.count("detractor"), min_sample)
+    estimate = estimate_from_counts(
+        groups.count("promoter"), groups.count("passive"), groups.count("detractor"), min_sample
+    )
     blank = len(frame) - len(known)
-    rule = ("each account once; promoter when its respondents' mean score is >= 9, passive "
-            ">= 7, else detractor" + (f"; {blank} responses without an account id left out"
-                                       if blank else ""))
-    return AccountNps(column=account_column, rule=rule, estimate=estimate,
-                      respondent_estimate=estimate_nps(known["score"].to_numpy(), min_sample),
-                      accounts=accounts[:top] if top is not None else accounts)
+    rule = (
+        "each account once; promoter when its respondents' mean score is >= 9, passive "
+        ">= 7, else detractor"
+        + (f"; {blank} responses without an account id left out" if blank else "")
+    )
+    return AccountNps(
+        column=account_column,
+        rule=rule,
+        estimate=estimate,
+        respondent_estimate=estimate_nps(known["score"].to_numpy(), min_sample),
+        accounts=accounts[:top] if top is not None else accounts,
+    )

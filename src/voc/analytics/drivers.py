@@ -25,10 +25,12 @@ from voc.analytics.inputs import require_rows
 from voc.analytics.nps import net_scores
 from voc.analytics.results import DriverEffect, DriverModel, DriverNote
 
-METHOD = ("L2-regularised logistic regression of detractor (0-6) vs not and of promoter (9-10) "
-          "vs not on all theme indicators together; attributed impact = change in predicted "
-          "NPS over the responses mentioning the theme when the theme is switched off; "
-          "seeded bootstrap 95% intervals")
+METHOD = (
+    "L2-regularised logistic regression of detractor (0-6) vs not and of promoter (9-10) "
+    "vs not on all theme indicators together; attributed impact = change in predicted "
+    "NPS over the responses mentioning the theme when the theme is switched off; "
+    "seeded bootstrap 95% intervals"
+)
 _MAX_ITER = 30
 _TOL = 1e-8
 
@@ -37,8 +39,13 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -35.0, 35.0)))
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None,
-                 penalty: float = 1.0, start: np.ndarray | None = None) -> np.ndarray:
+def fit_logistic(
+    x: np.ndarray,
+    y: np.ndarray,
+    weights: np.ndarray | None = None,
+    penalty: float = 1.0,
+    start: np.ndarray | None = None,
+) -> np.ndarray:
     """Intercept and coefficients of an L2-penalised logistic regression (Newton-Raphson).
 
     Minimises -sum w_i log-likelihood_i + penalty/2 * |coef|^2; the intercept is free.
@@ -65,26 +72,39 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None
     return beta
 
 
-def _attributed(x: np.ndarray, weights: np.ndarray, det: np.ndarray,
-                prom: np.ndarray) -> np.ndarray:
+def _attributed(
+    x: np.ndarray, weights: np.ndarray, det: np.ndarray, prom: np.ndarray
+) -> np.ndarray:
     """Attributed impact (NPS points) of every theme for one pair of fitted models."""
     logit_d = det[0] + x @ det[1:]
     logit_p = prom[0] + x @ prom[1:]
     with_theme = _sigmoid(logit_p)[:, None] - _sigmoid(logit_d)[:, None]
-    without = (_sigmoid(logit_p[:, None] - x * prom[1:]) - _sigmoid(logit_d[:, None] - x * det[1:]))
+    without = _sigmoid(logit_p[:, None] - x * prom[1:]) - _sigmoid(logit_d[:, None] - x * det[1:])
     gain = (x * (with_theme - without)) * weights[:, None]
     return 100.0 * gain.sum(axis=0) / weights.sum()
 
 
-def fit_drivers(scores: np.ndarray, mentions: np.ndarray, theme_ids: Sequence[str], *,
-                penalty: float = 1.0, n_bootstrap: int = 200, random_state: int = 0,
-                min_sample: int = 30, min_rows: int = 20,
-                impacts: Sequence[ImpactStats] = ()) -> DriverModel:
+def fit_drivers(
+    scores: np.ndarray,
+    mentions: np.ndarray,
+    theme_ids: Sequence[str],
+    *,
+    penalty: float = 1.0,
+    n_bootstrap: int = 200,
+    random_state: int = 0,
+    min_sample: int = 30,
+    min_rows: int = 20,
+    impacts: Sequence[ImpactStats] = (),
+) -> DriverModel:
     """Fit the co-mention-aware driver model; ``impacts`` (one-at-a-time) adds the notes.
 
     Raises InputError with fewer than ``min_rows`` responses. Themes never mentioned are
     left out.
     """
+    if penalty <= 0:
+        raise ValueError(
+            f"penalty must be positive (co-mentioned themes are collinear), not {penalty}"
+        )
     scores = np.asarray(scores, dtype=int)
     require_rows(len(scores), min_rows, "the driver model")
     mentions = np.asarray(mentions, dtype=float)
@@ -123,25 +143,38 @@ def fit_drivers(scores: np.ndarray, mentions: np.ndarray, theme_ids: Sequence[st
     rank = {ids[i]: r + 1 for r, i in enumerate(order)}
     effects = [
         DriverEffect(
-            theme_id=t, n_mentions=int(x[:, j].sum()),
+            theme_id=t,
+            n_mentions=int(x[:, j].sum()),
             detractor_log_odds=round(float(det[j + 1]), 4),
             detractor_ci_low=round(float(det_low[j]), 4),
             detractor_ci_high=round(float(det_high[j]), 4),
             promoter_log_odds=round(float(prom[j + 1]), 4),
             promoter_ci_low=round(float(prom_low[j]), 4),
             promoter_ci_high=round(float(prom_high[j]), 4),
-            attributed_impact=round(float(point[j]), 2), ci_low=round(float(attr_low[j]), 2),
-            ci_high=round(float(attr_high[j]), 2), one_at_a_time=plain.get(t), rank=rank[t])
+            attributed_impact=round(float(point[j]), 2),
+            ci_low=round(float(attr_low[j]), 2),
+            ci_high=round(float(attr_high[j]), 2),
+            one_at_a_time=plain.get(t),
+            rank=rank[t],
+        )
         for j, t in enumerate(ids)
     ]
     effects.sort(key=lambda e: e.rank)
     notes = compare_drivers(effects, impacts, mentions=x, theme_ids=ids) if impacts else []
-    return DriverModel(method=METHOD, n=len(scores), penalty=penalty, n_bootstrap=n_bootstrap,
-                       effects=effects, notes=notes, low_sample=len(scores) < min_sample)
+    return DriverModel(
+        method=METHOD,
+        n=len(scores),
+        penalty=penalty,
+        n_bootstrap=n_bootstrap,
+        effects=effects,
+        notes=notes,
+        low_sample=len(scores) < min_sample,
+    )
 
 
-def _co_mentioned(theme_id: str, mentions: np.ndarray | None,
-                  theme_ids: Sequence[str]) -> str | None:
+def _co_mentioned(
+    theme_id: str, mentions: np.ndarray | None, theme_ids: Sequence[str]
+) -> str | None:
     """The theme most often mentioned together with ``theme_id`` (None if none)."""
     if mentions is None or theme_id not in theme_ids:
         return None
@@ -154,9 +187,15 @@ def _co_mentioned(theme_id: str, mentions: np.ndarray | None,
     return str(theme_ids[int(np.argmax(together))])
 
 
-def compare_drivers(effects: Sequence[DriverEffect], impacts: Sequence[ImpactStats], *,
-                    min_mentions: int = 3, rank_gap: int = 2, mentions: np.ndarray | None = None,
-                    theme_ids: Sequence[str] = ()) -> list[DriverNote]:
+def compare_drivers(
+    effects: Sequence[DriverEffect],
+    impacts: Sequence[ImpactStats],
+    *,
+    min_mentions: int = 3,
+    rank_gap: int = 2,
+    mentions: np.ndarray | None = None,
+    theme_ids: Sequence[str] = (),
+) -> list[DriverNote]:
     """Notes where one-at-a-time impact and attributed impact disagree.
 
     A sign note when the two point the other way and either interval excludes zero; a rank
@@ -165,24 +204,32 @@ def compare_drivers(effects: Sequence[DriverEffect], impacts: Sequence[ImpactSta
     """
     plain: Mapping[str, ImpactStats] = {s.theme_id: s for s in impacts}
     shared = [e for e in effects if e.theme_id in plain and e.n_mentions >= min_mentions]
-    by_plain = {s: i + 1 for i, s in enumerate(
-        sorted((e.theme_id for e in shared), key=lambda t: plain[t].impact))}
-    by_model = {e.theme_id: i + 1 for i, e in enumerate(
-        sorted(shared, key=lambda e: e.attributed_impact))}
+    by_plain = {
+        s: i + 1
+        for i, s in enumerate(sorted((e.theme_id for e in shared), key=lambda t: plain[t].impact))
+    }
+    by_model = {
+        e.theme_id: i + 1 for i, e in enumerate(sorted(shared, key=lambda e: e.attributed_impact))
+    }
     notes: list[DriverNote] = []
     for e in shared:
         s = plain[e.theme_id]
         sure = (e.ci_low > 0 or e.ci_high < 0) or (s.ci_low > 0 or s.ci_high < 0)
         partner = _co_mentioned(e.theme_id, mentions, theme_ids)
         because = f" (most often mentioned together with {partner})" if partner else ""
+        plain_rank, model_rank = by_plain[e.theme_id], by_model[e.theme_id]
         if s.impact * e.attributed_impact < 0 and sure:
-            notes.append(DriverNote(theme_id=e.theme_id, kind="sign", text=(
+            text = (
                 f"{e.theme_id}: {s.impact:+.1f} NPS points one at a time but "
-                f"{e.attributed_impact:+.1f} with co-mentioned themes held fixed; its plain "
-                f"impact comes from the themes it is mentioned with{because}")))
-        elif abs(by_plain[e.theme_id] - by_model[e.theme_id]) >= rank_gap:
-            notes.append(DriverNote(theme_id=e.theme_id, kind="rank", text=(
-                f"{e.theme_id}: ranks {by_plain[e.theme_id]} of {len(shared)} one at a time "
-                f"({s.impact:+.1f}) but {by_model[e.theme_id]} with co-mentions held fixed "
-                f"({e.attributed_impact:+.1f}){because}")))
+                f"{e.attributed_impact:+.1f} with co-mentioned themes held fixed; "
+                f"its plain impact comes from the themes it is mentioned with{because}"
+            )
+            notes.append(DriverNote(theme_id=e.theme_id, kind="sign", text=text))
+        elif abs(plain_rank - model_rank) >= rank_gap:
+            text = (
+                f"{e.theme_id}: ranks {plain_rank} of {len(shared)} one at a time "
+                f"({s.impact:+.1f}) but {model_rank} with co-mentions held fixed "
+                f"({e.attributed_impact:+.1f}){because}"
+            )
+            notes.append(DriverNote(theme_id=e.theme_id, kind="rank", text=text))
     return notes

@@ -55,9 +55,16 @@ def _nps_without(net: np.ndarray, weights: np.ndarray, mentions: np.ndarray) -> 
     return 100.0 * (all_nps[:, None] - nps_wo)
 
 
-def theme_impacts(scores: np.ndarray, mentions: np.ndarray, theme_ids: Sequence[str],
-                  n_commented: int, *, min_sample: int = 30, n_bootstrap: int = 500,
-                  random_state: int = 0) -> list[ImpactStats]:
+def theme_impacts(
+    scores: np.ndarray,
+    mentions: np.ndarray,
+    theme_ids: Sequence[str],
+    n_commented: int,
+    *,
+    min_sample: int = 30,
+    n_bootstrap: int = 500,
+    random_state: int = 0,
+) -> list[ImpactStats]:
     """Impact with bootstrap CI for every theme column of ``mentions`` (n_responses x k)."""
     scores = np.asarray(scores, dtype=int)
     mentions = np.asarray(mentions, dtype=float)
@@ -79,23 +86,33 @@ def theme_impacts(scores: np.ndarray, mentions: np.ndarray, theme_ids: Sequence[
     stats = []
     for k, theme_id in enumerate(theme_ids):
         mask = mentions[:, k] > 0
-        low, high = (np.percentile(boot[:, k], [2.5, 97.5]) if len(boot) else (point[k], point[k]))
-        stats.append(ImpactStats(
-            theme_id=theme_id,
-            n_comments=int(mask.sum()),
-            share=round(float(mask.sum()) / n_commented, 4) if n_commented else 0.0,
-            nps_with=estimate_nps(scores[mask], min_sample),
-            nps_without=estimate_nps(scores[~mask], min_sample),
-            impact=round(float(point[k]), 2),
-            ci_low=round(float(low), 2),
-            ci_high=round(float(high), 2),
-        ))
+        low, high = np.percentile(boot[:, k], [2.5, 97.5]) if len(boot) else (point[k], point[k])
+        stats.append(
+            ImpactStats(
+                theme_id=theme_id,
+                n_comments=int(mask.sum()),
+                share=round(float(mask.sum()) / n_commented, 4) if n_commented else 0.0,
+                nps_with=estimate_nps(scores[mask], min_sample),
+                nps_without=estimate_nps(scores[~mask], min_sample),
+                impact=round(float(point[k]), 2),
+                ci_low=round(float(low), 2),
+                ci_high=round(float(high), 2),
+            )
+        )
     return stats
 
 
-def impact_by_group(scores: np.ndarray, mentions: np.ndarray, theme_ids: Sequence[str],
-                    groups: pd.Series | np.ndarray, column: str, *, min_sample: int = 30,
-                    n_bootstrap: int = 200, random_state: int = 0) -> list[GroupThemeImpact]:
+def impact_by_group(
+    scores: np.ndarray,
+    mentions: np.ndarray,
+    theme_ids: Sequence[str],
+    groups: pd.Series | np.ndarray,
+    column: str,
+    *,
+    min_sample: int = 30,
+    n_bootstrap: int = 200,
+    random_state: int = 0,
+) -> list[GroupThemeImpact]:
     """Each theme's impact inside each value of ``groups`` (themes unmentioned there omitted).
 
     Within a group, impact = NPS(group) - NPS(group without the theme's responses), with a
@@ -111,38 +128,71 @@ def impact_by_group(scores: np.ndarray, mentions: np.ndarray, theme_ids: Sequenc
         if not present.any():
             continue
         ids = [t for t, p in zip(theme_ids, present, strict=True) if p]
-        stats = theme_impacts(scores[member], mentions[member][:, present], ids,
-                              int(member.sum()), min_sample=min_sample,
-                              n_bootstrap=n_bootstrap, random_state=random_state)
+        stats = theme_impacts(
+            scores[member],
+            mentions[member][:, present],
+            ids,
+            int(member.sum()),
+            min_sample=min_sample,
+            n_bootstrap=n_bootstrap,
+            random_state=random_state,
+        )
         out.extend(
-            GroupThemeImpact(theme_id=s.theme_id, column=column, value=value,
-                             n=int(member.sum()), n_mentions=s.n_comments, share=s.share,
-                             impact=s.impact, ci_low=s.ci_low, ci_high=s.ci_high,
-                             nps_with=s.nps_with.nps,
-                             low_sample=bool(member.sum() < min_sample or s.nps_with.low_sample))
+            GroupThemeImpact(
+                theme_id=s.theme_id,
+                column=column,
+                value=value,
+                n=int(member.sum()),
+                n_mentions=s.n_comments,
+                share=s.share,
+                impact=s.impact,
+                ci_low=s.ci_low,
+                ci_high=s.ci_high,
+                nps_with=s.nps_with.nps,
+                low_sample=bool(member.sum() < min_sample or s.nps_with.low_sample),
+            )
             for s in stats
         )
     return out
 
 
-def impact_by_segment(frame: pd.DataFrame, mentions: np.ndarray, theme_ids: Sequence[str],
-                      columns: Sequence[str], **options: Any) -> list[GroupThemeImpact]:
+def impact_by_segment(
+    frame: pd.DataFrame,
+    mentions: np.ndarray,
+    theme_ids: Sequence[str],
+    columns: Sequence[str],
+    **options: Any,
+) -> list[GroupThemeImpact]:
     """:func:`impact_by_group` for every segment column of the responses frame."""
     scores = frame["score"].to_numpy(dtype=int)
     out: list[GroupThemeImpact] = []
     for column in columns:
-        out.extend(impact_by_group(scores, mentions, theme_ids, segment_values(frame, column),
-                                   column, **options))
+        out.extend(
+            impact_by_group(
+                scores, mentions, theme_ids, segment_values(frame, column), column, **options
+            )
+        )
     return out
 
 
-def impact_by_period(frame: pd.DataFrame, mentions: np.ndarray, theme_ids: Sequence[str],
-                     freq: Freq = "M", **options: Any) -> list[GroupThemeImpact]:
+def impact_by_period(
+    frame: pd.DataFrame,
+    mentions: np.ndarray,
+    theme_ids: Sequence[str],
+    freq: Freq = "M",
+    **options: Any,
+) -> list[GroupThemeImpact]:
     """:func:`impact_by_group` per week/month/quarter (column 'period'); undated left out."""
     labels = period_labels(frame["submitted_at"], freq)
     dated = labels.notna().to_numpy()
-    return impact_by_group(frame["score"].to_numpy(dtype=int)[dated], mentions[dated],
-                           theme_ids, labels[dated].astype(str).to_numpy(), "period", **options)
+    return impact_by_group(
+        frame["score"].to_numpy(dtype=int)[dated],
+        mentions[dated],
+        theme_ids,
+        labels[dated].astype(str).to_numpy(),
+        "period",
+        **options,
+    )
 
 
 def theme_sentiment(polarity: pd.DataFrame, theme_ids: Sequence[str]) -> list[ThemeSentiment]:
@@ -151,8 +201,15 @@ def theme_sentiment(polarity: pd.DataFrame, theme_ids: Sequence[str]) -> list[Th
     out = []
     for theme_id, row in counts.iterrows():
         total = int(row.sum())
-        out.append(ThemeSentiment(
-            theme_id=str(theme_id), positive=int(row["positive"]), negative=int(row["negative"]),
-            neutral=int(row["neutral"]),
-            net=round((int(row["positive"]) - int(row["negative"])) / total, 4) if total else 0.0))
+        out.append(
+            ThemeSentiment(
+                theme_id=str(theme_id),
+                positive=int(row["positive"]),
+                negative=int(row["negative"]),
+                neutral=int(row["neutral"]),
+                net=round((int(row["positive"]) - int(row["negative"])) / total, 4)
+                if total
+                else 0.0,
+            )
+        )
     return out

@@ -25,8 +25,9 @@ def row_numbers(frame: pd.DataFrame) -> np.ndarray:
     return np.arange(len(frame), dtype="int64") + 2
 
 
-def listing(rows: Sequence[int] | np.ndarray,
-            values: Sequence[object] | np.ndarray | pd.Series) -> str:
+def listing(
+    rows: Sequence[int] | np.ndarray, values: Sequence[object] | np.ndarray | pd.Series
+) -> str:
     """'row 4: 'ten', row 9: '11' (and 3 more)' for an error message."""
     pairs = [f"row {int(r)}: {v!r}" for r, v in zip(rows, values, strict=True)]
     shown = ", ".join(pairs[:_MAX_LISTED])
@@ -41,14 +42,19 @@ def require_rows(n: int, minimum: int, what: str) -> None:
 
 
 def require_columns(frame: pd.DataFrame, columns: Sequence[str]) -> None:
+    """Fail naming the first of ``columns`` that the responses table lacks."""
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise InputError(f"the responses table has no column {missing[0]!r} "
-                         f"(columns: {', '.join(map(str, frame.columns))})", column=missing[0])
+        raise InputError(
+            f"the responses table has no column {missing[0]!r} "
+            f"(columns: {', '.join(map(str, frame.columns))})",
+            column=missing[0],
+        )
 
 
-def mention_matrix(mentions: pd.DataFrame | np.ndarray, n_rows: int,
-                   theme_ids: Sequence[str] | None = None) -> tuple[np.ndarray, list[str]]:
+def mention_matrix(
+    mentions: pd.DataFrame | np.ndarray, n_rows: int, theme_ids: Sequence[str] | None = None
+) -> tuple[np.ndarray, list[str]]:
     """A float 0/1 matrix (n_rows x k) and its theme ids from a DataFrame or an array.
 
     A DataFrame's column names are the theme ids; an array needs ``theme_ids``.
@@ -64,8 +70,10 @@ def mention_matrix(mentions: pd.DataFrame | np.ndarray, n_rows: int,
             raise InputError("a mention array needs theme_ids (one per column)")
         ids = list(theme_ids)
     if values.ndim != 2 or values.shape[0] != n_rows or values.shape[1] != len(ids):
-        raise InputError(f"the theme-mention matrix has shape {values.shape}; expected "
-                         f"({n_rows}, {len(ids)}): one row per response, one column per theme")
+        raise InputError(
+            f"the theme-mention matrix has shape {values.shape}; expected "
+            f"({n_rows}, {len(ids)}): one row per response, one column per theme"
+        )
     try:
         matrix = values.astype(float)
     except (TypeError, ValueError):
@@ -73,8 +81,11 @@ def mention_matrix(mentions: pd.DataFrame | np.ndarray, n_rows: int,
     bad = ~np.isin(matrix, (0.0, 1.0))
     if bad.any():
         row, col = map(int, np.argwhere(bad)[0])
-        raise InputError(f"theme-mention matrix, response {row}, theme {ids[col]!r}: "
-                         f"{values[row, col]!r} is not 0/1")
+        value = values[row, col]
+        value = value.item() if isinstance(value, np.generic) else value
+        raise InputError(
+            f"theme-mention matrix, response {row}, theme {ids[col]!r}: {value!r} is not 0/1"
+        )
     return matrix, ids
 
 
@@ -87,8 +98,15 @@ def polarity_counts(polarity: pd.DataFrame, theme_ids: Sequence[str]) -> pd.Data
     require_columns(polarity, ["theme_id", "polarity"])
     unknown = sorted(set(polarity["polarity"].astype(str)) - {"positive", "negative", "neutral"})
     if unknown:
-        raise InputError(f"polarity must be positive, negative or neutral; found {unknown[:3]}",
-                         column="polarity")
+        raise InputError(
+            f"polarity must be positive, negative or neutral; found {unknown[:3]}",
+            column="polarity",
+        )
     counts = pd.crosstab(polarity["theme_id"].astype(str), polarity["polarity"].astype(str))
-    return counts.reindex(index=list(theme_ids), columns=["positive", "negative", "neutral"],
-                          fill_value=0).fillna(0).astype(int)
+    return (
+        counts.reindex(
+            index=list(theme_ids), columns=["positive", "negative", "neutral"], fill_value=0
+        )
+        .fillna(0)
+        .astype(int)
+    )

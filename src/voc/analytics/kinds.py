@@ -21,12 +21,24 @@ from voc.types import NpsEstimate
 Kind = Literal["relational", "transactional", "employee"]
 KIND_ORDER: tuple[Kind, ...] = ("relational", "transactional", "employee")
 #: Column names (lower case, spaces or underscores) that hold the survey kind or touchpoint.
-KIND_COLUMN_NAMES = ("survey_kind", "survey_type", "nps_type", "touchpoint", "touch_point",
-                     "kontaktpunkt", "berøringspunkt", "beröringspunkt")
-_RELATIONAL = re.compile(r"relation|\brnps\b|\br-nps\b|annual|yearly|årlig|\bårs|overall|"
-                         r"helhet|generell", re.IGNORECASE)
-_EMPLOYEE = re.compile(r"employee|\benps\b|\be-nps\b|medarbet|medarbeid|ansatt|anställd",
-                       re.IGNORECASE)
+KIND_COLUMN_NAMES = (
+    "survey_kind",
+    "survey_type",
+    "nps_type",
+    "touchpoint",
+    "touch_point",
+    "kontaktpunkt",
+    "berøringspunkt",
+    "beröringspunkt",
+)
+_RELATIONAL = re.compile(
+    r"relation|\brnps\b|\br-nps\b|annual|yearly|årlig|\bårs|overall|"
+    r"helhet|generell",
+    re.IGNORECASE,
+)
+_EMPLOYEE = re.compile(
+    r"employee|\benps\b|\be-nps\b|medarbet|medarbeid|ansatt|anställd", re.IGNORECASE
+)
 
 
 def find_kind_column(frame: pd.DataFrame) -> str | None:
@@ -64,11 +76,15 @@ def ensure_single_kind(frame: pd.DataFrame, column: str) -> Kind:
     """The one kind in ``frame``, or InputError when kinds are mixed."""
     parts = split_by_kind(frame, column)
     if len(parts) > 1:
-        found = ", ".join(f"{k} ({len(p)} responses, e.g. {p[column].iloc[0]!r})"
-                          for k, p in parts.items())
-        raise InputError(f"the responses mix survey kinds ({found}); relational and "
-                         "transactional/employee NPS measure different things and are never "
-                         "pooled: analyse each kind on its own (see nps_by_kind)", column=column)
+        found = ", ".join(
+            f"{k} ({len(p)} responses, e.g. {p[column].iloc[0]!r})" for k, p in parts.items()
+        )
+        raise InputError(
+            f"the responses mix survey kinds ({found}); relational and "
+            "transactional/employee NPS measure different things and are never "
+            "pooled: analyse each kind on its own (see nps_by_kind)",
+            column=column,
+        )
     return next(iter(parts), "transactional")
 
 
@@ -91,9 +107,19 @@ def nps_by_kind(frame: pd.DataFrame, column: str, min_sample: int = 30) -> list[
         part_values = values.loc[part.index]
         groups = sorted(part.groupby(part_values), key=lambda kv: (-len(kv[1]), str(kv[0])))
         if len(groups) > 1:
-            out.append(KindNps(kind=kind, value=f"(all {kind})",
-                               estimate=estimate_nps(part["score"].to_numpy(), min_sample)))
-        out.extend(KindNps(kind=kind, value=str(value),
-                           estimate=estimate_nps(group["score"].to_numpy(), min_sample))
-                   for value, group in groups)
+            out.append(
+                KindNps(
+                    kind=kind,
+                    value=f"(all {kind})",
+                    estimate=estimate_nps(part["score"].to_numpy(), min_sample),
+                )
+            )
+        out.extend(
+            KindNps(
+                kind=kind,
+                value=str(value),
+                estimate=estimate_nps(group["score"].to_numpy(), min_sample),
+            )
+            for value, group in groups
+        )
     return out

@@ -38,8 +38,9 @@ def nps_value(promoters: float, detractors: float, n: float) -> float:
     return 100.0 * (promoters - detractors) / n if n else 0.0
 
 
-def adjusted_wald_interval(promoters: float, detractors: float, n: float,
-                           z: float = Z_95) -> tuple[float, float]:
+def adjusted_wald_interval(
+    promoters: float, detractors: float, n: float, z: float = Z_95
+) -> tuple[float, float]:
     """95% interval for NPS by adjusted Wald, clipped to [-100, 100]."""
     n_adj = n + 3.0
     p = (promoters + 0.75) / n_adj
@@ -58,15 +59,20 @@ def nps_standard_error(promoters: int, detractors: int, n: int) -> float:
     return 100.0 * math.sqrt(max(p + d - (p - d) ** 2, 0.0) / n_adj)
 
 
-def estimate_from_counts(promoters: int, passives: int, detractors: int,
-                         min_sample: int = 30) -> NpsEstimate:
+def estimate_from_counts(
+    promoters: int, passives: int, detractors: int, min_sample: int = 30
+) -> NpsEstimate:
     """NPS and adjusted-Wald 95% CI from the three counts."""
     n = promoters + passives + detractors
     low, high = adjusted_wald_interval(promoters, detractors, n)
     return NpsEstimate(
-        n=n, promoters=promoters, passives=passives, detractors=detractors,
+        n=n,
+        promoters=promoters,
+        passives=passives,
+        detractors=detractors,
         nps=round(nps_value(promoters, detractors, n), 2),
-        ci_low=round(low, 2), ci_high=round(high, 2),
+        ci_low=round(low, 2),
+        ci_high=round(high, 2),
         low_sample=n < min_sample,
     )
 
@@ -93,8 +99,9 @@ def _adjusted(est: NpsEstimate) -> tuple[float, float]:
     return p - d, max(p + d - (p - d) ** 2, 0.0) / n_adj
 
 
-def compare_nps(a: NpsEstimate, b: NpsEstimate, label_a: str = "a", label_b: str = "b",
-                alpha: float = 0.05) -> NpsDifference:
+def compare_nps(
+    a: NpsEstimate, b: NpsEstimate, label_a: str = "a", label_b: str = "b", alpha: float = 0.05
+) -> NpsDifference:
     """Is NPS(b) different from NPS(a)? z-test with SE = sqrt(SE_a^2 + SE_b^2).
 
     Both standard errors and the interval use the adjusted-Wald counts, as the single-group
@@ -107,21 +114,38 @@ def compare_nps(a: NpsEstimate, b: NpsEstimate, label_a: str = "a", label_b: str
     z = diff_adj / se if se > 0 else 0.0
     p_value = normal_p_value(z)
     return NpsDifference(
-        label_a=label_a, label_b=label_b, a=a, b=b,
-        difference=round(b.nps - a.nps, 2), se=round(100.0 * se, 3), z=round(z, 3),
+        label_a=label_a,
+        label_b=label_b,
+        a=a,
+        b=b,
+        difference=round(b.nps - a.nps, 2),
+        se=round(100.0 * se, 3),
+        z=round(z, 3),
         p_value=round(p_value, 5),
         ci_low=round(max(-200.0, 100.0 * (diff_adj - Z_95 * se)), 2),
         ci_high=round(min(200.0, 100.0 * (diff_adj + Z_95 * se)), 2),
-        significant=p_value < alpha, low_sample=a.low_sample or b.low_sample,
+        significant=p_value < alpha,
+        low_sample=a.low_sample or b.low_sample,
     )
 
 
-def nps_difference(scores_a: Iterable[int] | np.ndarray, scores_b: Iterable[int] | np.ndarray,
-                   *, label_a: str = "a", label_b: str = "b", min_sample: int = 30,
-                   alpha: float = 0.05) -> NpsDifference:
+def nps_difference(
+    scores_a: Iterable[int] | np.ndarray,
+    scores_b: Iterable[int] | np.ndarray,
+    *,
+    label_a: str = "a",
+    label_b: str = "b",
+    min_sample: int = 30,
+    alpha: float = 0.05,
+) -> NpsDifference:
     """:func:`compare_nps` on two sets of raw scores."""
-    return compare_nps(estimate_nps(scores_a, min_sample), estimate_nps(scores_b, min_sample),
-                       label_a, label_b, alpha)
+    return compare_nps(
+        estimate_nps(scores_a, min_sample),
+        estimate_nps(scores_b, min_sample),
+        label_a,
+        label_b,
+        alpha,
+    )
 
 
 def net_scores(scores: Iterable[int] | np.ndarray) -> np.ndarray:

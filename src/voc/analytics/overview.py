@@ -39,7 +39,7 @@ from voc.analytics.results import (
     Trend,
     WhatIf,
 )
-from voc.analytics.scales import frame_scores
+from voc.analytics.scales import check_mixed_scales, frame_scores
 from voc.analytics.trends import nps_change, nps_trend
 from voc.analytics.whatif import what_if
 from voc.errors import InputError
@@ -74,15 +74,27 @@ class NpsAnalysis(BaseModel):
 
 
 def analyze_responses(
-    frame: pd.DataFrame, mentions: pd.DataFrame | np.ndarray,
-    theme_ids: Sequence[str] | None = None, *, polarity: pd.DataFrame | None = None,
-    segment_columns: Sequence[str] = (), kind_column: str | None = None,
-    account_column: str | None = None, size_column: str | None = None,
+    frame: pd.DataFrame,
+    mentions: pd.DataFrame | np.ndarray,
+    theme_ids: Sequence[str] | None = None,
+    *,
+    polarity: pd.DataFrame | None = None,
+    segment_columns: Sequence[str] = (),
+    kind_column: str | None = None,
+    account_column: str | None = None,
+    size_column: str | None = None,
     impacts: Sequence[ImpactStats] | None = None,
     quotes: Mapping[str, Sequence[Quote]] | None = None,
-    labels: Mapping[str, str] | None = None, scale: str = "0-10", freq: Freq = "M",
-    last: int = 6, min_sample: int = 30, min_mentions: int = 3, n_bootstrap: int = 200,
-    random_state: int = 0, what_if_fraction: float = 0.5, top_what_if: int = 5,
+    labels: Mapping[str, str] | None = None,
+    scale: str = "0-10",
+    freq: Freq = "M",
+    last: int = 6,
+    min_sample: int = 30,
+    min_mentions: int = 3,
+    n_bootstrap: int = 200,
+    random_state: int = 0,
+    what_if_fraction: float = 0.5,
+    top_what_if: int = 5,
 ) -> NpsAnalysis:
     """Run every analysis on one survey kind's responses.
 
@@ -98,46 +110,75 @@ def analyze_responses(
 
     Raises:
         InputError: no responses, bad scores (rows and values named), a malformed mention
-            matrix, missing columns, or mixed survey kinds.
+            matrix, missing columns, mixed survey kinds or scales, or CSAT given as NPS.
     """
     require_rows(len(frame), 1, "NPS analysis")
     require_columns(frame, ["score", "submitted_at", *segment_columns])
+    if scale == "1-5":
+        raise InputError("CSAT 1-5 answers are not NPS: use csat_estimate, never NPS arithmetic")
     scores = frame_scores(frame, scale)
     matrix, ids = mention_matrix(mentions, len(frame), theme_ids)
     warnings: list[str] = []
     by_kind: list[KindNps] = []
     if kind_column is not None:
         ensure_single_kind(frame, kind_column)
+        check_mixed_scales(frame, kind_column)
         by_kind = nps_by_kind(frame, kind_column, min_sample)
     if impacts is None:
-        impacts = theme_impacts(scores, matrix, ids, len(frame), min_sample=min_sample,
-                                n_bootstrap=n_bootstrap, random_state=random_state)
-    options = {"min_sample": min_sample, "n_bootstrap": n_bootstrap,
-               "random_state": random_state}
+        impacts = theme_impacts(
+            scores,
+            matrix,
+            ids,
+            len(frame),
+            min_sample=min_sample,
+            n_bootstrap=n_bootstrap,
+            random_state=random_state,
+        )
+    options = {"min_sample": min_sample, "n_bootstrap": n_bootstrap, "random_state": random_state}
     segment_impacts = impact_by_segment(frame, matrix, ids, segment_columns, **options)
     drivers = None
     try:
-        drivers = fit_drivers(scores, matrix, ids, n_bootstrap=n_bootstrap,
-                              random_state=random_state, min_sample=min_sample,
-                              min_rows=DRIVER_MIN_ROWS, impacts=impacts)
+        drivers = fit_drivers(
+            scores,
+            matrix,
+            ids,
+            n_bootstrap=n_bootstrap,
+            random_state=random_state,
+            min_sample=min_sample,
+            min_rows=DRIVER_MIN_ROWS,
+            impacts=impacts,
+        )
     except InputError as exc:
         warnings.append(f"no driver model: {exc}")
-    ranked = rank_areas(frame, matrix, ids, impacts=impacts, drivers=drivers,
-                        segment_columns=segment_columns, segment_impacts=segment_impacts,
-                        quotes=quotes, freq=freq, last=last, min_mentions=min_mentions,
-                        min_sample=min_sample, n_bootstrap=n_bootstrap,
-                        random_state=random_state)
+    ranked = rank_areas(
+        frame,
+        matrix,
+        ids,
+        impacts=impacts,
+        drivers=drivers,
+        segment_columns=segment_columns,
+        segment_impacts=segment_impacts,
+        quotes=quotes,
+        freq=freq,
+        last=last,
+        min_mentions=min_mentions,
+        min_sample=min_sample,
+        n_bootstrap=n_bootstrap,
+        random_state=random_state,
+    )
     column_of = {t: k for k, t in enumerate(ids)}
     what_ifs = [
-        what_if(scores, matrix[:, column_of[area.theme_id]] > 0, area.theme_id,
-                fraction=what_if_fraction, label=(labels or {}).get(area.theme_id),
-                min_sample=min_sample)
+        what_if(
+            scores,
+            matrix[:, column_of[area.theme_id]] > 0,
+            area.theme_id,
+            fraction=what_if_fraction,
+            label=(labels or {}).get(area.theme_id),
+            min_sample=min_sample,
+        )
         for area in ranked.improvements[:top_what_if]
     ]
     by_month = nps_by_period(frame, "M", min_sample)
-    if len(frame) < min_sample:
-        warnings.append(f"only {len(frame)} responses (< {min_sample}): every figure is "
-                        "indicative")
     return NpsAnalysis(
         nps=estimate_nps(scores, min_sample),
         by_week=nps_by_period(frame, "W", min_sample),
@@ -148,9 +189,11 @@ def analyze_responses(
         trend=nps_trend(by_month, last=last, min_sample=min_sample) if by_month else None,
         by_segment=nps_by_segment(frame, segment_columns, min_sample),
         by_kind=by_kind,
-        accounts=(nps_by_account(frame, account_column, size_column=size_column,
-                                 min_sample=min_sample)
-                  if account_column is not None else None),
+        accounts=(
+            nps_by_account(frame, account_column, size_column=size_column, min_sample=min_sample)
+            if account_column is not None
+            else None
+        ),
         segment_impacts=segment_impacts,
         period_impacts=impact_by_period(frame, matrix, ids, freq, **options),
         sentiment=theme_sentiment(polarity, ids) if polarity is not None else [],

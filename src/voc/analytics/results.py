@@ -98,6 +98,8 @@ class GroupNps(_Result):
 
 
 class AccountScore(_Result):
+    """One account: its respondents' mean score and the group that mean falls in."""
+
     account: str
     n: int = Field(description="Respondents from this account")
     mean_score: float
@@ -135,6 +137,8 @@ class GroupThemeImpact(_Result):
 
 
 class ThemeSentiment(_Result):
+    """Mention polarity of one theme, from the theme stage."""
+
     theme_id: str
     positive: int
     negative: int
@@ -163,12 +167,16 @@ class DriverEffect(_Result):
 
 
 class DriverNote(_Result):
+    """Where one-at-a-time impact and the driver model disagree, in one sentence."""
+
     theme_id: str
     kind: Literal["sign", "rank"]
     text: str
 
 
 class DriverModel(_Result):
+    """The co-mention-aware driver model: method, sample and one effect per theme."""
+
     method: str
     n: int
     penalty: float
@@ -179,6 +187,8 @@ class DriverModel(_Result):
 
 
 class SegmentSpot(_Result):
+    """A segment value where a theme's impact is among the most negative."""
+
     column: str
     value: str
     impact: float
@@ -211,6 +221,8 @@ class RankedTheme(_Result):
 
 
 class RankedAreas(_Result):
+    """The action list: improvement areas and strengths, each best first."""
+
     improvements: list[RankedTheme]
     strengths: list[RankedTheme]
     method: str
@@ -220,6 +232,8 @@ class RankedAreas(_Result):
 
 
 class Alert(_Result):
+    """A risk to act on now, with its reason and the response it comes from."""
+
     kind: Literal["churn_risk", "large_account", "theme_jump"]
     severity: Literal["high", "medium"]
     reason: str

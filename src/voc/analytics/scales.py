@@ -19,12 +19,16 @@ from voc.analytics.nps import wilson_interval
 from voc.analytics.results import CsatEstimate, ScaleInfo
 from voc.config import ScaleSetting
 from voc.errors import InputError
-from voc.io.scale import MIN_RESPONSES_FOR_INFERENCE, choose_scale
 
 Scale = str  # "0-10", "1-10" or "1-5"
 SCALE_RANGES: dict[str, tuple[int, int]] = {"0-10": (0, 10), "1-10": (1, 10), "1-5": (1, 5)}
-_SAYS_1_5 = re.compile(r"(?<!\d)1\s*(?:-|–|—|to|till|til)\s*5(?!\d)|\bcsat\b|satisf|nöjd|"
-                       r"fornøyd|tilfreds", re.IGNORECASE)
+#: A 1-5 scale is inferred from the data alone only from this many answers (as for 1-10).
+CSAT_MIN_RESPONSES = 100
+_SAYS_1_5 = re.compile(
+    r"(?<!\d)1\s*(?:-|–|—|to|till|til)\s*5(?!\d)|\bcsat\b|satisf|nöjd|"
+    r"fornøyd|tilfreds",
+    re.IGNORECASE,
+)
 
 
 def grouping_rule(scale: Scale) -> str:
@@ -35,8 +39,11 @@ def grouping_rule(scale: Scale) -> str:
     return f"NPS {scale}: promoters 9-10, passives 7-8, detractors {low}-6"
 
 
-def parse_scores(values: pd.Series | Sequence[object], scale: Scale = "0-10",
-                 rows: Sequence[int] | np.ndarray | None = None) -> np.ndarray:
+def parse_scores(
+    values: pd.Series | Sequence[object],
+    scale: Scale = "0-10",
+    rows: Sequence[int] | np.ndarray | None = None,
+) -> np.ndarray:
     """Whole-number scores as int64, or InputError naming every bad row and value.
 
     Text ("ten"), blanks, fractions (7.5) and values outside the scale are refused.
@@ -48,19 +55,27 @@ def parse_scores(values: pd.Series | Sequence[object], scale: Scale = "0-10",
     numbers = pd.to_numeric(text, errors="coerce").astype(float).to_numpy()
     not_number = np.isnan(numbers)
     if not_number.any():
-        raise InputError(f"score is not a number: {listing(rows[not_number], series[not_number])}",
-                         row=int(rows[not_number][0]), column="score")
+        raise InputError(
+            f"score is not a number: {listing(rows[not_number], series[not_number])}",
+            row=int(rows[not_number][0]),
+            column="score",
+        )
     fraction = numbers != np.round(numbers)
     if fraction.any():
-        raise InputError(f"score is not a whole number: "
-                         f"{listing(rows[fraction], series[fraction])}",
-                         row=int(rows[fraction][0]), column="score")
+        raise InputError(
+            f"score is not a whole number: {listing(rows[fraction], series[fraction])}",
+            row=int(rows[fraction][0]),
+            column="score",
+        )
     low, high = SCALE_RANGES[scale]
     outside = (numbers < low) | (numbers > high)
     if outside.any():
-        raise InputError(f"score outside the {scale} scale: "
-                         f"{listing(rows[outside], numbers[outside].astype(int).tolist())}",
-                         row=int(rows[outside][0]), column="score")
+        raise InputError(
+            f"score outside the {scale} scale: "
+            f"{listing(rows[outside], numbers[outside].astype(int).tolist())}",
+            row=int(rows[outside][0]),
+            column="score",
+        )
     return numbers.astype("int64")
 
 
@@ -75,8 +90,9 @@ def frame_scores(frame: pd.DataFrame, scale: Scale = "0-10") -> np.ndarray:
     return parse_scores(score, scale, row_numbers(frame))
 
 
-def detect_scale(scores: Sequence[int] | np.ndarray, header: str = "",
-                 setting: str = "auto") -> ScaleInfo:
+def detect_scale(
+    scores: Sequence[int] | np.ndarray, header: str = "", setting: str = "auto"
+) -> ScaleInfo:
     """The scale of a score column from its header and its values, or the user's setting.
 
     CSAT 1-5 is chosen when the header says so (1-5, CSAT, satisfied, nöjd, fornøyd) or when
@@ -86,33 +102,50 @@ def detect_scale(scores: Sequence[int] | np.ndarray, header: str = "",
     values = np.asarray(scores, dtype="int64")
     if len(values) and (values.min() < 0 or values.max() > 10):
         bad = values[(values < 0) | (values > 10)]
-        raise InputError(f"scores outside 0..10 fit no scale: {sorted(set(bad.tolist()))[:5]}",
-                         column="score")
+        raise InputError(
+            f"scores outside 0..10 fit no scale: {sorted(set(bad.tolist()))[:5]}", column="score"
+        )
     if setting == "1-5" or (setting == "auto" and _looks_like_csat(values, header)):
-        reason = ("the scale setting says so" if setting == "1-5" else
-                  "the score column's header names a satisfaction scale"
-                  if _SAYS_1_5.search(header) else
-                  f"all {len(values)} answers lie in 1..5")
+        reason = (
+            "the scale setting says so"
+            if setting == "1-5"
+            else "the score column's header names a satisfaction scale"
+            if _SAYS_1_5.search(header)
+            else f"all {len(values)} answers lie in 1..5"
+        )
         if len(values) and (values.min() < 1 or values.max() > 5):
-            raise InputError("mixed scales: the column looks like CSAT 1-5 but holds "
-                             f"answers {int(values.min())}..{int(values.max())}", column="score")
-        return ScaleInfo(scale="1-5", metric="csat", rule=grouping_rule("1-5"),
-                         reason=f"The scale is CSAT 1-5 because {reason}.")
+            raise InputError(
+                "mixed scales: the column looks like CSAT 1-5 but holds "
+                f"answers {int(values.min())}..{int(values.max())}",
+                column="score",
+            )
+        return ScaleInfo(
+            scale="1-5",
+            metric="csat",
+            rule=grouping_rule("1-5"),
+            reason=f"The scale is CSAT 1-5 because {reason}.",
+        )
     nps_setting: ScaleSetting = "auto"
     if setting == "0-10":
         nps_setting = "0-10"
     elif setting == "1-10":
         nps_setting = "1-10"
+    # Imported here: voc.types imports this package, and voc.io imports voc.types.
+    from voc.io.scale import choose_scale
+
     scale, reason = choose_scale(values.tolist(), header, nps_setting)
-    return ScaleInfo(scale="1-10" if scale == "1-10" else "0-10", metric="nps",
-                     rule=grouping_rule(scale), reason=reason)
+    return ScaleInfo(
+        scale="1-10" if scale == "1-10" else "0-10",
+        metric="nps",
+        rule=grouping_rule(scale),
+        reason=reason,
+    )
 
 
 def _looks_like_csat(values: np.ndarray, header: str) -> bool:
     if _SAYS_1_5.search(header) and not re.search(r"\b10\b", header):
         return True
-    return (len(values) >= MIN_RESPONSES_FOR_INFERENCE and values.min() >= 1
-            and values.max() <= 5)
+    return len(values) >= CSAT_MIN_RESPONSES and values.min() >= 1 and values.max() <= 5
 
 
 def check_mixed_scales(frame: pd.DataFrame, by: str, min_group: int = 20) -> None:
@@ -133,7 +166,9 @@ def check_mixed_scales(frame: pd.DataFrame, by: str, min_group: int = 20) -> Non
             raise InputError(
                 f"mixed scales: {by} = {key!r} has only answers 1..5 ({int(members.sum())} "
                 f"responses, rows {', '.join(map(str, rows[:5]))}...) while other groups go up "
-                f"to {max(top.values())}; analyse CSAT and NPS separately", column=by)
+                f"to {max(top.values())}; analyse CSAT and NPS separately",
+                column=by,
+            )
 
 
 def csat_estimate(scores: Sequence[int] | np.ndarray, min_sample: int = 30) -> CsatEstimate:
@@ -150,10 +185,13 @@ def csat_estimate(scores: Sequence[int] | np.ndarray, min_sample: int = 30) -> C
     else:
         half = 4.0
     return CsatEstimate(
-        n=n, mean=round(mean, 3),
+        n=n,
+        mean=round(mean, 3),
         ci_low=round(max(1.0, mean - half), 3) if n else 1.0,
         ci_high=round(min(5.0, mean + half), 3) if n else 5.0,
-        satisfied=satisfied, share_satisfied=round(satisfied / n, 4) if n else 0.0,
-        share_ci_low=round(share_low, 4), share_ci_high=round(share_high, 4),
+        satisfied=satisfied,
+        share_satisfied=round(satisfied / n, 4) if n else 0.0,
+        share_ci_low=round(share_low, 4),
+        share_ci_high=round(share_high, 4),
         low_sample=n < min_sample,
     )

@@ -33,9 +33,16 @@ def period_ordinal(label: str, freq: Freq) -> int:
     return int(pd.Period(label, freq=freq).ordinal)
 
 
-def weighted_slope(labels: Sequence[str], values: Sequence[float], ses: Sequence[float],
-                   n: Sequence[int], *, freq: Freq = "M", unit: str = NPS_UNIT,
-                   min_sample: int = 30) -> Trend:
+def weighted_slope(
+    labels: Sequence[str],
+    values: Sequence[float],
+    ses: Sequence[float],
+    n: Sequence[int],
+    *,
+    freq: Freq = "M",
+    unit: str = NPS_UNIT,
+    min_sample: int = 30,
+) -> Trend:
     """Slope per period of ``values`` (with standard errors ``ses``) and its 95% interval."""
     y = np.asarray(values, dtype=float)
     se = np.asarray(ses, dtype=float)
@@ -43,9 +50,19 @@ def weighted_slope(labels: Sequence[str], values: Sequence[float], ses: Sequence
     x = np.array([period_ordinal(label, freq) for label in labels], dtype=float)
     low_sample = bool(len(y) < 3 or sum(n) < min_sample)
     if keep.sum() < 2:
-        return Trend(periods=list(labels), values=[round(v, 2) for v in y], n=list(n), slope=0.0,
-                     se=0.0, ci_low=0.0, ci_high=0.0, p_value=1.0, unit=unit, direction="flat",
-                     low_sample=True)
+        return Trend(
+            periods=list(labels),
+            values=[round(v, 2) for v in y],
+            n=list(n),
+            slope=0.0,
+            se=0.0,
+            ci_low=0.0,
+            ci_high=0.0,
+            p_value=1.0,
+            unit=unit,
+            direction="flat",
+            low_sample=True,
+        )
     w = 1.0 / se[keep] ** 2
     xs, ys = x[keep], y[keep]
     x_bar = np.average(xs, weights=w)
@@ -61,25 +78,51 @@ def weighted_slope(labels: Sequence[str], values: Sequence[float], ses: Sequence
     z = slope / slope_se
     low, high = slope - Z_95 * slope_se, slope + Z_95 * slope_se
     direction = "rising" if low > 0 else "falling" if high < 0 else "flat"
-    return Trend(periods=list(labels), values=[round(float(v), 2) for v in y], n=list(n),
-                 slope=round(slope, 3), se=round(slope_se, 3), ci_low=round(low, 3),
-                 ci_high=round(high, 3), p_value=round(normal_p_value(z), 5), unit=unit,
-                 direction=direction, low_sample=low_sample)
+    return Trend(
+        periods=list(labels),
+        values=[round(float(v), 2) for v in y],
+        n=list(n),
+        slope=round(slope, 3),
+        se=round(slope_se, 3),
+        ci_low=round(low, 3),
+        ci_high=round(high, 3),
+        p_value=round(normal_p_value(z), 5),
+        unit=unit,
+        direction=direction,
+        low_sample=low_sample,
+    )
 
 
-def nps_trend(periods: Sequence[PeriodNps], *, last: int = 6, freq: Freq = "M",
-              min_sample: int = 30) -> Trend:
+def nps_trend(
+    periods: Sequence[PeriodNps], *, last: int = 6, freq: Freq = "M", min_sample: int = 30
+) -> Trend:
     """Slope of NPS (points per period) over the last ``last`` periods."""
     tail = list(periods)[-last:]
-    ses = [nps_standard_error(p.estimate.promoters, p.estimate.detractors, p.estimate.n)
-           if p.estimate.n else 0.0 for p in tail]
-    return weighted_slope([p.period for p in tail], [p.estimate.nps for p in tail], ses,
-                          [p.estimate.n for p in tail], freq=freq, unit=NPS_UNIT,
-                          min_sample=min_sample)
+    ses = [
+        nps_standard_error(p.estimate.promoters, p.estimate.detractors, p.estimate.n)
+        if p.estimate.n
+        else 0.0
+        for p in tail
+    ]
+    return weighted_slope(
+        [p.period for p in tail],
+        [p.estimate.nps for p in tail],
+        ses,
+        [p.estimate.n for p in tail],
+        freq=freq,
+        unit=NPS_UNIT,
+        min_sample=min_sample,
+    )
 
 
-def share_trend(labels: Sequence[str], counts: Sequence[int], totals: Sequence[int], *,
-                freq: Freq = "M", min_sample: int = 30) -> Trend:
+def share_trend(
+    labels: Sequence[str],
+    counts: Sequence[int],
+    totals: Sequence[int],
+    *,
+    freq: Freq = "M",
+    min_sample: int = 30,
+) -> Trend:
     """Slope of a share (percentage points per period), binomial SE from the pooled share."""
     counts_a = np.asarray(counts, dtype=float)
     totals_a = np.asarray(totals, dtype=float)
@@ -88,14 +131,23 @@ def share_trend(labels: Sequence[str], counts: Sequence[int], totals: Sequence[i
     # Floor the pooled share at half a mention so a theme absent early still has an SE.
     pooled = min(max(pooled, 0.5 / max(totals_a.sum(), 1.0)), 0.999)
     shares = np.where(keep, 100.0 * counts_a / np.where(keep, totals_a, 1.0), 0.0)
-    ses = np.where(keep, 100.0 * np.sqrt(pooled * (1 - pooled) / np.where(keep, totals_a, 1.0)),
-                   0.0)
-    return weighted_slope(labels, shares.tolist(), ses.tolist(), [int(t) for t in totals_a],
-                          freq=freq, unit=SHARE_UNIT, min_sample=min_sample)
+    ses = np.where(
+        keep, 100.0 * np.sqrt(pooled * (1 - pooled) / np.where(keep, totals_a, 1.0)), 0.0
+    )
+    return weighted_slope(
+        labels,
+        shares.tolist(),
+        ses.tolist(),
+        [int(t) for t in totals_a],
+        freq=freq,
+        unit=SHARE_UNIT,
+        min_sample=min_sample,
+    )
 
 
-def theme_share_table(frame: pd.DataFrame, mentions: np.ndarray, freq: Freq = "M",
-                      base: np.ndarray | None = None) -> tuple[list[str], np.ndarray, np.ndarray]:
+def theme_share_table(
+    frame: pd.DataFrame, mentions: np.ndarray, freq: Freq = "M", base: np.ndarray | None = None
+) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Per period: labels, mention counts (periods x themes) and base counts (periods).
 
     ``base`` marks the responses that count in the denominator (e.g. those with a comment);
@@ -112,22 +164,39 @@ def theme_share_table(frame: pd.DataFrame, mentions: np.ndarray, freq: Freq = "M
     return periods, counts, totals
 
 
-def theme_trends(frame: pd.DataFrame, mentions: np.ndarray, theme_ids: Sequence[str], *,
-                 freq: Freq = "M", last: int = 6, base: np.ndarray | None = None,
-                 min_sample: int = 30) -> dict[str, Trend]:
-    """For each theme, the slope of its share of responses over the last ``last`` periods."""
+def theme_trends(
+    frame: pd.DataFrame,
+    mentions: np.ndarray,
+    theme_ids: Sequence[str],
+    *,
+    freq: Freq = "M",
+    last: int = 6,
+    base: np.ndarray | None = None,
+    min_sample: int = 30,
+) -> dict[str, Trend]:
+    """For each theme, the slope of its share of responses over the last ``last`` periods.
+
+    Empty when no response has a date.
+    """
     periods, counts, totals = theme_share_table(frame, mentions, freq, base)
+    if not periods:
+        return {}
     tail = slice(max(len(periods) - last, 0), len(periods))
     return {
-        theme_id: share_trend(periods[tail], counts[tail, k].astype(int).tolist(),
-                              totals[tail].astype(int).tolist(), freq=freq,
-                              min_sample=min_sample)
+        theme_id: share_trend(
+            periods[tail],
+            counts[tail, k].astype(int).tolist(),
+            totals[tail].astype(int).tolist(),
+            freq=freq,
+            min_sample=min_sample,
+        )
         for k, theme_id in enumerate(theme_ids)
     }
 
 
-def nps_change(frame: pd.DataFrame, freq: Freq = "M", *, min_sample: int = 30,
-               alpha: float = 0.05) -> NpsDifference | None:
+def nps_change(
+    frame: pd.DataFrame, freq: Freq = "M", *, min_sample: int = 30, alpha: float = 0.05
+) -> NpsDifference | None:
     """Did NPS change from the previous period to the latest one? None with fewer than two."""
     periods = nps_by_period(frame, freq, min_sample)
     if len(periods) < 2:

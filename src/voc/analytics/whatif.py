@@ -17,9 +17,16 @@ from voc.analytics.nps import adjusted_wald_interval, estimate_nps, nps_value, w
 from voc.analytics.results import WhatIf
 
 
-def what_if(scores: np.ndarray, mentioned: np.ndarray, theme_id: str, *, fraction: float = 0.5,
-            becomes: Literal["passive", "promoter"] = "passive", label: str | None = None,
-            min_sample: int = 30) -> WhatIf:
+def what_if(
+    scores: np.ndarray,
+    mentioned: np.ndarray,
+    theme_id: str,
+    *,
+    fraction: float = 0.5,
+    becomes: Literal["passive", "promoter"] = "passive",
+    label: str | None = None,
+    min_sample: int = 30,
+) -> WhatIf:
     """NPS if ``fraction`` of the detractors mentioning ``theme_id`` became ``becomes``."""
     if not 0.0 <= fraction <= 1.0:
         raise ValueError(f"fraction must lie in 0..1, not {fraction}")
@@ -40,13 +47,22 @@ def what_if(scores: np.ndarray, mentioned: np.ndarray, theme_id: str, *, fractio
     statement = (
         f"If {name} were fixed for {fraction:.0%} of the {affected} detractors who mention it "
         f"and they became {becomes}s, NPS would move from {before.nps:+.1f} to {after:+.1f} "
-        f"(95% CI {low:+.1f} to {high:+.1f}), a lift of {lift:+.1f} points.")
+        f"(95% CI {low:+.1f} to {high:+.1f}), a lift of {lift:+.1f} points."
+    )
     if before.low_sample:
         statement += f" Only {n} responses: treat as indicative."
     return WhatIf(
-        theme_id=theme_id, fraction=fraction, detractors_mentioning=affected,
-        moved=round(moved, 2), before=before, nps_after=round(after, 2), ci_low=round(low, 2),
-        ci_high=round(high, 2), lift=round(lift, 2),
+        theme_id=theme_id,
+        fraction=fraction,
+        detractors_mentioning=affected,
+        moved=round(moved, 2),
+        before=before,
+        nps_after=round(after, 2),
+        ci_low=round(low, 2),
+        ci_high=round(high, 2),
+        lift=round(lift, 2),
         lift_ci_low=round(100.0 * step * fraction * share_low, 2),
         lift_ci_high=round(100.0 * step * fraction * share_high, 2),
-        statement=statement, low_sample=before.low_sample)
+        statement=statement,
+        low_sample=before.low_sample,
+    )

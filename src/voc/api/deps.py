@@ -1,11 +1,27 @@
-"""FastAPI dependencies: the settings and the loaded analyzer live on app.state."""
+"""FastAPI dependencies: settings, models, store, job runner and the caller's API key."""
 
 from __future__ import annotations
 
-from fastapi import Request
+from collections.abc import Callable, Iterator
+from typing import Annotated
 
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader
+
+from voc.api.problems import AuthError, ForbiddenError
 from voc.config import Settings
+from voc.jobs import AnalyzerPool, JobRunner
 from voc.pipeline import Analyzer
+from voc.store import Store, WorkspaceRepository
+from voc.store.records import KeyRecord, Role
+
+_RANK: dict[str, int] = {"viewer": 0, "analyst": 1, "admin": 2}
+
+api_key_header = APIKeyHeader(
+    name="X-API-Key",
+    auto_error=False,
+    description="A workspace API key (`voc keys create`); its role decides what it may do.",
+)
 
 
 def get_settings(request: Request) -> Settings:
@@ -16,3 +32,58 @@ def get_settings(request: Request) -> Settings:
 def get_analyzer(request: Request) -> Analyzer:
     analyzer: Analyzer = request.app.state.analyzer
     return analyzer
+
+
+def get_store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def get_pool(request: Request) -> AnalyzerPool:
+    pool: AnalyzerPool = request.app.state.pool
+    return pool
+
+
+def get_runner(request: Request) -> JobRunner:
+    runner: JobRunner = request.app.state.runner
+    return runner
+
+
+def get_key(
+    request: Request,
+    store: Annotated[Store, Depends(get_store)],
+    key: Annotated[str | None, Security(api_key_header)] = None,
+) -> KeyRecord:
+    """The caller's live API key, or 401."""
+    if not key:
+        raise AuthError("missing X-API-Key header")
+    record = store.authenticate(key)
+    if record is None:
+        raise AuthError("unknown or revoked API key")
+    request.state.workspace_id = record.workspace_id  # for the access log
+    return record
+
+
+def require(role: Role) -> Callable[[KeyRecord], KeyRecord]:
+    """A dependency that lets through keys of ``role`` or higher, else 403."""
+
+    def check(key: Annotated[KeyRecord, Depends(get_key)]) -> KeyRecord:
+        if _RANK[key.role] < _RANK[role]:
+            raise ForbiddenError(f"a {key.role} key cannot do this; it needs {role} or admin")
+        return key
+
+    return check
+
+
+def get_repo(
+    key: Annotated[KeyRecord, Depends(get_key)], store: Annotated[Store, Depends(get_store)]
+) -> Iterator[WorkspaceRepository]:
+    """The caller's workspace repository: one transaction, committed when the route returns."""
+    with store.workspace(key.workspace_id) as repo:
+        yield repo
+
+
+Repo = Annotated[WorkspaceRepository, Depends(get_repo, scope="function")]
+Viewer = Depends(require("viewer"))
+Analyst = Depends(require("analyst"))
+Admin = Depends(require("admin"))

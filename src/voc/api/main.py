@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
 
 from voc import __version__
 from voc.api import problems
-from voc.api.routers import analyses, health
+from voc.api.routers import (
+    analyses,
+    classify,
+    exports,
+    health,
+    jobs,
+    results,
+    taxonomy,
+    uploads,
+    workspace,
+)
 from voc.config import Settings
+from voc.jobs import AnalyzerPool, make_runner
 from voc.pipeline import Analyzer
+from voc.store import Store
+
+access_log = logging.getLogger("voc.api.access")
 
 
 def create_app(settings: Settings | None = None, *, analyzer: Analyzer | None = None) -> FastAPI:
@@ -22,17 +41,72 @@ def create_app(settings: Settings | None = None, *, analyzer: Analyzer | None = 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.analyzer = analyzer or Analyzer(settings)
         app.state.analyzer.warm_up()
+        store = Store(settings.database_url)
+        if settings.database_auto_migrate:
+            store.upgrade()
+        app.state.store = store
+        app.state.pool = AnalyzerPool(app.state.analyzer)
+        app.state.runner = make_runner(settings, store, app.state.pool)
+        if settings.job_backend == "inprocess":
+            # Jobs of a previous process that stopped mid-way start again.
+            for workspace_id, run_id in store.unfinished_runs():
+                app.state.runner.submit(workspace_id, run_id)
         yield
+        app.state.runner.shutdown()
+        store.dispose()
 
     app = FastAPI(
         title="voc",
         version=__version__,
         description="Voice-of-customer text mining for Nordic NPS surveys: upload an export, "
-        "get NPS with confidence intervals, themes, their impact and quotes.",
+        "get NPS with confidence intervals, themes, their impact and quotes.\n\n"
+        "Every `/v1` route except the stateless `POST /v1/analyses` needs an `X-API-Key` "
+        "header; a key belongs to one workspace and has a role (admin, analyst, viewer). "
+        "Errors are RFC 9457 problem details (`application/problem+json`).",
         lifespan=lifespan,
     )
     app.state.settings = settings
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=["X-API-Key", "Content-Type"],
+        )
+
+    @app.middleware("http")
+    async def log_requests(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        # Method, path, status and timing only: never bodies or query strings (comment text).
+        started = time.perf_counter()
+        response = await call_next(request)
+        access_log.info(
+            "%s %s %d %.1fms",
+            request.method,
+            request.url.path,
+            response.status_code,
+            1000 * (time.perf_counter() - started),
+            extra={"workspace_id": getattr(request.state, "workspace_id", None)},
+        )
+        return response
+
     problems.install(app)
     app.include_router(health.router)
     app.include_router(analyses.router, prefix="/v1")
+    for router in (uploads, jobs, results, exports, taxonomy, classify, workspace):
+        app.include_router(router.router, prefix="/v1")
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema is None:
+        spec = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        spec.setdefault("components", {}).setdefault("schemas", {})["Problem"] = (
+            problems.PROBLEM_SCHEMA
+        )
+        app.openapi_schema = spec
+    return app.openapi_schema

@@ -2,7 +2,10 @@
 
 Each value is read on its own (one bad cell never spoils a column). Only slashed dates
 are ambiguous (03/04/2026); their order is decided once per column from the values that
-are not, defaulting to day first as in the Nordics.
+are not, defaulting to day first as in the Nordics unless the column writes AM/PM times
+(then it is a US export, month first). Times are returned as naive UTC: a value's own
+offset ("+01:00", "Z") wins, then the column's zone as its header states it ("Submit Date
+(UTC)", Qualtrics' ``timeZone``); values with neither are taken as they are written.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import warnings
+import zoneinfo
 from collections.abc import Sequence
 
 import numpy as np
@@ -44,10 +48,113 @@ _MONTHS = {
 # fmt: on
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _EARLIEST, _LATEST = 1900, 2200
+_HEADER_UTC = re.compile(r"\((?:UTC|GMT|Z)\)", re.I)
+_HEADER_OFFSET = re.compile(r"\((?:UTC|GMT)\s*([+-])(\d{1,2})(?::?(\d{2}))?\)", re.I)
+_HEADER_IANA = re.compile(r"\(([A-Za-z]+(?:/[A-Za-z_+-]+)+)\)")
+# Columns with many values are read with one vectorised pandas call when every value has
+# one of these shapes; the rest go through the per-value reader.
+_FAST_MIN_VALUES = 2000
+_FAST_FORMATS = (
+    (re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"), "%Y-%m-%d %H:%M:%S"),
+    (re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$"), "%Y-%m-%d %H:%M"),
+    (re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$"), "%Y-%m-%dT%H:%M:%S"),
+    (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "%Y-%m-%d"),
+)
+
+
+def header_timezone(header: str) -> str | None:
+    """The time zone a column header states: "UTC", "UTC+01:00" or an IANA name, or None."""
+    if _HEADER_UTC.search(header):
+        return "UTC"
+    if match := _HEADER_OFFSET.search(header):
+        sign, hours, minutes = match.group(1), int(match.group(2)), int(match.group(3) or 0)
+        return f"UTC{sign}{hours:02d}:{minutes:02d}"
+    if (match := _HEADER_IANA.search(header)) and resolve_timezone(match.group(1)):
+        return match.group(1)
+    return None
+
+
+def resolve_timezone(name: str | None) -> dt.tzinfo | None:
+    """The tzinfo for a zone name from :func:`header_timezone` or Qualtrics, or None."""
+    if not name:
+        return None
+    if name.upper() in {"UTC", "GMT", "Z"}:
+        return dt.UTC
+    if match := re.fullmatch(r"UTC([+-])(\d{2}):(\d{2})", name):
+        offset = dt.timedelta(hours=int(match.group(2)), minutes=int(match.group(3)))
+        return dt.timezone(offset if match.group(1) == "+" else -offset)
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def parse_date_column(
+    values: Sequence[str] | np.ndarray, timezone: str | None = None
+) -> np.ndarray:
+    """A column of cells as datetime64[ns] naive UTC, NaT where empty or unreadable.
+
+    Args:
+        timezone: the zone that values without an offset of their own are written in
+            (see :func:`header_timezone`); None keeps them as written.
+    """
+    array = np.asarray(values, dtype=object)
+    codes, uniques = pd.factorize(array)
+    texts = [str(u) for u in uniques]
+    parsed = np.full(len(texts), np.datetime64("NaT"), dtype="datetime64[ns]")
+    explicit = np.zeros(len(texts), dtype=bool)  # the value carried its own offset
+    todo = _fast_parse(texts, parsed) if len(texts) >= _FAST_MIN_VALUES else range(len(texts))
+    day_first = slash_day_first([texts[i] for i in todo])
+    for i in todo:
+        when = _parse(texts[i], day_first, allow_numbers=True)
+        if when is None:
+            continue
+        if when.tzinfo is not None:
+            explicit[i] = True
+            when = when.astimezone(dt.UTC).replace(tzinfo=None)
+        parsed[i] = np.datetime64(when, "ns")
+    zone = resolve_timezone(timezone)
+    if zone is not None and zone is not dt.UTC:
+        local = ~explicit & ~np.isnat(parsed)
+        if local.any():
+            parsed[local] = _to_utc(parsed[local], zone)
+    result = np.full(len(array), np.datetime64("NaT"), dtype="datetime64[ns]")
+    known = codes >= 0
+    result[known] = parsed[codes[known]]
+    return result
+
+
+def _fast_parse(texts: list[str], parsed: np.ndarray) -> list[int]:
+    """Fill ``parsed`` for the values of the column's common ISO shape; the rest's indexes."""
+    first = next((t for t in texts if t.strip()), "")
+    fmt = next((f for pattern, f in _FAST_FORMATS if pattern.match(first)), None)
+    if fmt is None:
+        return list(range(len(texts)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        stamps = pd.to_datetime(pd.Series(texts, dtype=object), format=fmt, errors="coerce")
+    values = stamps.to_numpy(dtype="datetime64[ns]")
+    years = stamps.dt.year.to_numpy()
+    ok = ~np.isnat(values) & (years >= _EARLIEST) & (years <= _LATEST)
+    parsed[ok] = values[ok]
+    return [i for i in np.flatnonzero(~ok).tolist() if texts[i].strip()]
+
+
+def _to_utc(local: np.ndarray, zone: dt.tzinfo) -> np.ndarray:
+    index = pd.DatetimeIndex(local)
+    # An autumn wall time that occurs twice is read as standard time, a spring one that
+    # never occurs is moved forward: either way the response keeps a date.
+    aware = index.tz_localize(
+        zone, ambiguous=np.zeros(len(index), dtype=bool), nonexistent="shift_forward"
+    )
+    return aware.tz_convert("UTC").tz_localize(None).to_numpy(dtype="datetime64[ns]")
 
 
 def parse_dates(values: Sequence[str]) -> list[dt.datetime | None]:
-    """Each value as a naive UTC datetime, or None when empty or unreadable."""
+    """Each value as a naive UTC datetime, or None when empty or unreadable.
+
+    For whole columns prefer :func:`parse_date_column`, which is vectorised.
+    """
     day_first = slash_day_first(values)
     cache: dict[str, dt.datetime | None] = {}
     result = []
@@ -75,6 +182,14 @@ def parse_date(
         day_first: how to read an ambiguous slashed date such as 03/04/2026.
         allow_numbers: read plain numbers as Excel serial dates or Unix timestamps.
     """
+    parsed = _parse(value, day_first, allow_numbers)
+    if parsed is not None and parsed.tzinfo is not None:
+        parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
+    return parsed
+
+
+def _parse(value: str, day_first: bool, allow_numbers: bool) -> dt.datetime | None:
+    # Aware when the value states its offset, naive otherwise.
     text = value.strip()
     if not text:
         return None
@@ -86,8 +201,6 @@ def parse_date(
         return None
     if parsed is None or not _EARLIEST <= parsed.year <= _LATEST:
         return None
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
     return parsed
 
 
@@ -98,6 +211,7 @@ def is_date_text(value: str) -> bool:
 
 def slash_day_first(values: Sequence[str]) -> bool:
     """Whether the column's slashed dates put the day first (False for US month/day order)."""
+    twelve_hour = False
     for value in values:
         match = _SLASH.match(value.strip())
         if match:
@@ -106,7 +220,10 @@ def slash_day_first(values: Sequence[str]) -> bool:
                 return True
             if second > 12:
                 return False
-    return True
+            twelve_hour = twelve_hour or bool(match.group(8))
+    # No value settles it: AM/PM clock times mean a US export (SurveyMonkey, Google Forms
+    # in a US locale), which writes the month first.
+    return not twelve_hour
 
 
 def _from_text(text: str, day_first: bool) -> dt.datetime | None:

@@ -2,36 +2,43 @@
 
 from __future__ import annotations
 
-import io
 import logging
 import zipfile
+from collections.abc import Iterator
+from typing import BinaryIO
 
 import openpyxl
 
 from voc.errors import InputError
+from voc.io.layouts import split_header
 from voc.io.table import RawTable, cell_text, table_from_records
 
 logger = logging.getLogger(__name__)
 
 
-def read_xlsx_table(data: bytes, name: str) -> RawTable:
+def read_xlsx_table(stream: BinaryIO, name: str) -> RawTable:
     """Read the first non-empty worksheet of an .xlsx workbook into a RawTable."""
-    rows = _first_sheet_rows(data, name)
-    header_index = next((i for i, r in enumerate(rows) if any(v.strip() for v in r)), None)
-    if header_index is None:
-        raise InputError(f"{name!r} is empty: expected a header row and at least one data row")
+    rows = _first_sheet_rows(stream, name)
     # openpyxl yields one tuple per sheet row from row 1, so list position + 1 is the row
     # number Excel shows even when the header is not on row 1.
-    body = [(i + 1, r) for i, r in enumerate(rows) if i > header_index]
-    table = table_from_records(rows[header_index], body, source=name, file_type="xlsx")
+    header, layout, body = split_header(_numbered(rows))
+    if not header:
+        raise InputError(f"{name!r} is empty: expected a header row and at least one data row")
+    table = table_from_records(header, body, source=name, file_type="xlsx", layout=layout)
     if table.rows_read == 0:
         raise InputError(f"{name!r} has a header row but no data rows")
     return table
 
 
-def _first_sheet_rows(data: bytes, name: str) -> list[list[str]]:
+def _numbered(rows: list[list[str]]) -> Iterator[tuple[int, list[str]]]:
+    for i, row in enumerate(rows):
+        yield i + 1, row
+
+
+def _first_sheet_rows(stream: BinaryIO, name: str) -> list[list[str]]:
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        stream.seek(0)
+        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
     except zipfile.BadZipFile as exc:
         raise InputError(
             f"{name!r} is not a valid .xlsx workbook (the file is corrupt or truncated): "

@@ -22,14 +22,41 @@ COMMENT_WORDS = (
     "begrunnelse", "begrundelse", "grund", "feedback", "fritext", "fritekst", "open ended",
     "open text", "tilbakemelding", "tilbagemelding", "synpunkt", "verbatim", "motivering",
 )
+# Follow-up questions that are comments too, asked beside the reason for the score:
+# "What do we do well?" / "What should we improve?" become further comment fields.
+FOLLOW_UP_WORDS = (
+    "improve", "better", "förbättr", "bättre", "forbedr", "bedre", "do well", "doing well",
+    "gör bra", "gör vi bra", "gjør bra", "gjør vi bra", "gør godt", "gør vi godt",
+    "anything else", "other comments", "övrig", "något annat", "noe annet", "andet",
+    "suggest", "förslag", "forslag", "like most",
+)
 DATE_WORDS = (
-    "submitted", "besvarad", "svarsdatum", "recorded", "completed", "inskickad", "innsendt",
-    "timestamp", "tidsstämpel", "tidsstempel", "tidspunkt", "date", "datum", "dato",
-    "created", "skapad", "opprettet", "oprettet", "time$",
+    "submit", "besvarad", "svarsdatum", "recorded", "completed", "end date", "inskickad",
+    "innsendt", "response timestamp", "timestamp", "tidsstämpel", "tidsstempel",
+    "tidspunkt", "date", "datum", "dato", "created", "skapad", "opprettet", "oprettet",
+    "time$",
 )
 ID_WORDS = (
     "response id", "respons id", "svar id", "svarsid", "svar nr", "respondent", "id$",
     "uuid", "besvarelse id",
+)
+# Who answered (a customer or account): may repeat, used to find duplicate responses.
+RESPONDENT_WORDS = (
+    "respondent", "customer id", "customer number", "customer no", "kund id", "kundnummer",
+    "kundnr", "kunde id", "kundenummer", "kundenr", "account id", "account number",
+    "person id", "contact id", "kontakt id",
+)
+# Whole headers that name the customer itself ("Kund": "Bergström Bygg AB").
+RESPONDENT_HEADERS = frozenset(
+    {"customer", "kund", "kunde", "account", "client", "klient", "company", "företag", "firma"}
+)
+# Columns about a person: never offered as a segment (their values would show in reports).
+PERSONAL_WORDS = (
+    "name$", "namn", "navn", "first name", "last name", "förnamn", "efternamn", "fornavn",
+    "etternavn", "efternavn", "kundnamn", "kundenavn", "kontaktperson", "email", "e mail",
+    "e post", "epost", "mail$", "phone", "telefon", "tlf", "mobil", "ip address", "ip adress",
+    "address", "adress", "adresse", "latitude", "longitude", "personnummer",
+    "fødselsnummer", "fodselsnummer", "cpr",
 )
 # fmt: on
 

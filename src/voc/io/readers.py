@@ -9,7 +9,8 @@ import pandas as pd
 
 from voc.errors import InputError
 from voc.io.excel import read_xlsx_table
-from voc.io.sources import detect_kind, read_source_bytes
+from voc.io.layouts import header_rows
+from voc.io.sources import detect_kind, open_source
 from voc.io.table import RawTable, cell_text, table_from_records
 from voc.io.text import read_text_table
 
@@ -28,14 +29,23 @@ def read_table(
     """
     if isinstance(source, pd.DataFrame):
         return table_from_frame(source)
-    data, name = read_source_bytes(source, filename, max_bytes)
-    if detect_kind(data, name) == "xlsx":
-        return read_xlsx_table(data, name)
-    return read_text_table(data, name, prefer_tab=Path(name).suffix.lower() == ".tsv")
+    with open_source(source, filename, max_bytes) as opened:
+        if detect_kind(opened.head, opened.name) == "xlsx":
+            return read_xlsx_table(opened.stream, opened.name)
+        return read_text_table(
+            opened.stream,
+            opened.name,
+            head=opened.head,
+            prefer_tab=Path(opened.name).suffix.lower() == ".tsv",
+        )
 
 
 def table_from_frame(frame: pd.DataFrame, source: str = "dataframe") -> RawTable:
-    """A RawTable from a DataFrame; row numbers are index position + 2, as if exported."""
+    """A RawTable from a DataFrame; row numbers are index position + 2, as if exported.
+
+    A frame read with its header rows as data (Qualtrics, SurveyMonkey) is recognised
+    as such; its rows are then numbered as in the file.
+    """
     if frame.shape[1] == 0:
         raise InputError("the DataFrame has no columns: expected a score column at least")
     if frame.shape[0] == 0:
@@ -46,6 +56,7 @@ def table_from_frame(frame: pd.DataFrame, source: str = "dataframe") -> RawTable
         (position + 2, [column[position] for column in columns])
         for position in range(frame.shape[0])
     )
+    names, layout, body = header_rows(header, records)
     return table_from_records(
-        header, records, source=source, file_type="dataframe", trim_trailing_blank=False
+        names, body, source=source, file_type="dataframe", trim_trailing_blank=False, layout=layout
     )

@@ -3,10 +3,18 @@
 The suffix says what the user meant; the first bytes say what the file is. Both are
 checked so that a PNG renamed to .csv or an encrypted workbook fails with a clear message
 instead of a parser traceback.
+
+A file on disk is opened, not read: the readers stream it, so a 200 MB export is never
+held in memory as bytes and as text at once. An upload (a file-like object) is read once,
+up to the size limit, and streamed from that buffer.
 """
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
 
@@ -30,6 +38,48 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"7z\xbc\xaf", "a 7-Zip archive"),
     (b"Rar!", "a RAR archive"),
 )
+
+
+HEAD_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class OpenedSource:
+    """A seekable binary stream over the export, its name, size and first bytes."""
+
+    stream: BinaryIO
+    name: str
+    size: int
+    head: bytes
+
+
+@contextmanager
+def open_source(
+    source: str | Path | BinaryIO, filename: str | None, max_bytes: int
+) -> Iterator[OpenedSource]:
+    """Open a path or file-like source for streaming; InputError if missing or too large."""
+    if isinstance(source, str | Path):
+        path = Path(source)
+        name = filename or path.name
+        if not path.is_file():
+            raise InputError(f"file not found: '{path}' (expected a .csv, .tsv, .txt or .xlsx)")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(_too_large(name, size, max_bytes))
+        try:
+            stream = path.open("rb")
+        except OSError as exc:
+            raise InputError(f"cannot read '{path}': {exc.strerror or exc}") from exc
+        with stream:
+            try:
+                head = stream.read(HEAD_BYTES)
+                stream.seek(0)
+            except OSError as exc:
+                raise InputError(f"cannot read '{path}': {exc.strerror or exc}") from exc
+            yield OpenedSource(stream, name, size, head)
+        return
+    data, name = read_source_bytes(source, filename, max_bytes)
+    yield OpenedSource(io.BytesIO(data), name, len(data), data[:HEAD_BYTES])
 
 
 def read_source_bytes(
@@ -62,7 +112,10 @@ def read_source_bytes(
 
 
 def detect_kind(data: bytes, name: str) -> FileKind:
-    """Whether to read ``data`` as delimited text or as a workbook; InputError if neither."""
+    """Whether to read ``data`` (the file or its first bytes) as text or as a workbook.
+
+    Raises InputError when it is neither.
+    """
     suffix = Path(name).suffix.lower()
     if suffix and suffix not in TEXT_SUFFIXES | EXCEL_SUFFIXES:
         hint = " (save it as .xlsx or export it as CSV)" if suffix in {".xls", ".xlsb"} else ""

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
 import pandas as pd
 
 from voc.config import Settings
 from voc.errors import InputError
 from voc.io.columns import ColumnOverrides, DetectedColumns, detect_columns
-from voc.io.dates import parse_dates, to_datetime_series
+from voc.io.dates import parse_date_column
+from voc.io.dedupe import find_duplicates
+from voc.io.layouts import TableLayout
+from voc.io.pii import redact, redact_texts
 from voc.io.readers import read_table
 from voc.io.scale import choose_scale
 from voc.io.table import RawTable
 from voc.io.values import ScoreReading, read_score, score_problem
-from voc.types import LoadReport, SkippedRow
+from voc.types import ColumnMapping, LoadReport, SkippedRow
 
 logger = logging.getLogger(__name__)
 
@@ -32,13 +37,19 @@ class LoadedSurvey:
     ``frame`` columns, in order: ``row`` (int64, spreadsheet row number, header = 1),
     ``response_id`` (str), ``score`` (int64), ``comment`` (str, "" when empty),
     ``submitted_at`` (datetime64[ns], naive UTC, NaT when missing or unreadable), then one
-    str column per segment, named as in the file. ``warnings`` are things worth telling
-    the user that did not cost a row (unreadable dates, an id column with repeats).
+    str column per segment, named as in the file. ``comment`` joins the response's comment
+    fields (``report.mapping.comment_fields``: the main comment column, then any extra ones
+    such as "What should we improve?") with a newline, skipping empty ones, so that the
+    clause splitter never runs two answers together; ``comment_fields`` keeps each field's
+    own text, one column per field, aligned with ``frame``. All comment text is redacted
+    when ``Settings.redact_pii`` is on. ``warnings`` are things worth telling the user that
+    did not cost a row (unreadable dates, an id column with repeats).
     """
 
     frame: pd.DataFrame
     report: LoadReport
     warnings: tuple[str, ...] = field(default=())
+    comment_fields: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def load_survey(
@@ -55,14 +66,14 @@ def load_survey(
     Args:
         filename: the name of a file-like source (an API upload), used to tell its type.
         overrides: columns to use instead of the detected ones.
-        settings: ``max_upload_mb`` and ``scale`` are read from it.
+        settings: ``max_upload_mb``, ``scale`` and ``redact_pii`` are read from it.
 
     Raises:
         InputError: the source cannot be read, has no score column, or no usable row.
     """
     settings = settings or Settings()
     table = read_table(source, filename=filename, max_bytes=settings.max_upload_mb * 1024**2)
-    detected = detect_columns(table.cells, overrides)
+    detected = detect_columns(table.cells, overrides, table.layout)
     return build_survey(table, detected, settings)
 
 
@@ -92,14 +103,26 @@ def build_survey(table: RawTable, detected: DetectedColumns, settings: Settings)
         SkippedRow(row=int(row), column=mapping.score, value=text, reason=reason)
         for row, text, reason in zip(cells.index[bad], score_cells[bad], problem[bad], strict=True)
     ]
-    skipped.sort(key=lambda s: s.row)
     if not used.any():
+        skipped.sort(key=lambda s: s.row)
         raise InputError(_nothing_usable(table.rows_read, skipped, table.source, scale))
 
     rows = cells[used]
-    scores = [readings[text].whole or 0 for text in rows[mapping.score]]
     warnings = [*table.notes, *detected.notes]
-    frame = _tidy_frame(rows, scores, detected, warnings)
+    duplicates, duplicate_note = find_duplicates(rows, mapping)
+    if duplicates:
+        rows = rows.drop(index=[d.row for d in duplicates])
+        skipped += duplicates
+    if duplicate_note:
+        warnings.append(duplicate_note)
+    skipped.sort(key=lambda s: s.row)
+
+    fields, redactions = _comment_fields(rows, mapping, settings.redact_pii)
+    if settings.redact_pii:
+        skipped, more = _redact_skipped(skipped)
+        redactions.update(more)
+    scores = [readings[text].whole or 0 for text in rows[mapping.score]]
+    frame = _tidy_frame(rows, scores, fields, mapping, warnings, table.layout)
     report = LoadReport(
         source=table.source,
         file_type=table.file_type,
@@ -112,17 +135,24 @@ def build_survey(table: RawTable, detected: DetectedColumns, settings: Settings)
         scale=scale,
         scale_reason=scale_reason,
         empty_comments=int((frame["comment"] == "").sum()),
+        layout=table.layout.tool,
+        header_rows=table.layout.header_rows,
+        column_labels=_mapped_labels(mapping, table.layout),
+        redactions=dict(sorted(redactions.items())),
+        duplicates_removed=len(duplicates),
     )
     for warning in warnings:
         logger.warning("%s: %s", table.source, warning)
     logger.info(
-        "%s: %d of %d rows used, %d skipped",
+        "%s: %d of %d rows used, %d skipped, %d duplicates, redacted %s",
         table.source,
         report.rows_used,
         report.rows_read,
         len(skipped),
+        len(duplicates),
+        report.redactions,
     )
-    return LoadedSurvey(frame=frame, report=report, warnings=tuple(warnings))
+    return LoadedSurvey(frame=frame, report=report, warnings=tuple(warnings), comment_fields=fields)
 
 
 def _scale_evidence(score_cells: pd.Series, readings: dict[str, ScoreReading]) -> list[int]:
@@ -134,10 +164,63 @@ def _scale_evidence(score_cells: pd.Series, readings: dict[str, ScoreReading]) -
     return evidence
 
 
+def _comment_fields(
+    rows: pd.DataFrame, mapping: ColumnMapping, redact_pii: bool
+) -> tuple[pd.DataFrame, Counter[str]]:
+    """One column per comment field, line endings unified, redacted when asked."""
+    index = pd.RangeIndex(len(rows))
+    total: Counter[str] = Counter()
+    fields: dict[str, list[str]] = {}
+    for name in mapping.comment_fields:
+        texts = [t.replace("\r\n", "\n").replace("\r", "\n") for t in rows[name].tolist()]
+        if redact_pii:
+            texts, counts = redact_texts(texts)
+            total.update(counts)
+        fields[name] = texts
+    frame = pd.DataFrame(
+        {n: pd.Series(t, index=index, dtype=str) for n, t in fields.items()}, index=index
+    )
+    return frame, total
+
+
+def _joined_comment(fields: pd.DataFrame) -> pd.Series:
+    index = fields.index
+    if fields.shape[1] == 0:
+        return pd.Series([""] * len(index), index=index, dtype=str)
+    if fields.shape[1] == 1:
+        return fields.iloc[:, 0].astype(str)
+    columns = [fields[c].tolist() for c in fields.columns]
+    joined = ["\n".join(t for t in texts if t.strip()) for texts in zip(*columns, strict=True)]
+    return pd.Series(joined, index=index, dtype=str)
+
+
+def _redact_skipped(skipped: list[SkippedRow]) -> tuple[list[SkippedRow], Counter[str]]:
+    # A row split into too many fields is shown whole in the report: its comment too.
+    total: Counter[str] = Counter()
+    out = []
+    for item in skipped:
+        value, counts = redact(item.value)
+        if counts:
+            total.update(counts)
+            item = item.model_copy(update={"value": value})
+        out.append(item)
+    return out, total
+
+
+def _mapped_labels(mapping: ColumnMapping, layout: TableLayout) -> dict[str, str]:
+    mapped = [mapping.score, mapping.date, mapping.response_id, mapping.respondent]
+    mapped += [*mapping.comment_fields, *mapping.segments]
+    return {name: layout.labels[name] for name in mapped if name and name in layout.labels}
+
+
 def _tidy_frame(
-    rows: pd.DataFrame, scores: list[int], detected: DetectedColumns, warnings: list[str]
+    rows: pd.DataFrame,
+    scores: list[int],
+    fields: pd.DataFrame,
+    mapping: ColumnMapping,
+    warnings: list[str],
+    layout: TableLayout,
 ) -> pd.DataFrame:
-    mapping = detected.mapping
     row_numbers = rows.index.to_numpy(dtype="int64")
     index = pd.RangeIndex(len(rows))
 
@@ -150,18 +233,18 @@ def _tidy_frame(
     missing_id = response_id == ""
     response_id[missing_id] = [str(r) for r in row_numbers[missing_id.to_numpy()]]
 
-    comment = text(mapping.comment).str.replace("\r\n", "\n", regex=False)
-
     if mapping.date is None:
         submitted = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
     else:
         raw_dates = text(mapping.date)
-        parsed = parse_dates(raw_dates.tolist())
-        submitted = to_datetime_series(parsed)
+        parsed = parse_date_column(
+            raw_dates.to_numpy(dtype=object), layout.timezones.get(mapping.date)
+        )
+        submitted = pd.Series(parsed, index=index, dtype="datetime64[ns]")
+        bad = (raw_dates != "").to_numpy() & np.isnat(parsed)
         unreadable = [
-            (int(row), value)
-            for row, value, when in zip(row_numbers, raw_dates, parsed, strict=True)
-            if value and when is None
+            (int(row), str(value))
+            for row, value in zip(row_numbers[bad], raw_dates[bad], strict=True)
         ]
         if unreadable:
             first_row, first_value = unreadable[0]
@@ -175,7 +258,7 @@ def _tidy_frame(
         "row": pd.Series(row_numbers, index=index, dtype="int64"),
         "response_id": response_id,
         "score": pd.Series(scores, index=index, dtype="int64"),
-        "comment": comment,
+        "comment": _joined_comment(fields),
         "submitted_at": submitted,
     }
     for segment in mapping.segments:

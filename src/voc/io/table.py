@@ -11,10 +11,16 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from voc.errors import InputError
+from voc.io.layouts import HeaderLayout, TableLayout
 from voc.types import SkippedRow
+
+_SHARE_LIMIT = 10_000
+LAYOUT_ATTR = "voc_layout"
+_BLOCK_ROWS = 4096
 
 
 @dataclass(frozen=True, eq=False)
@@ -25,7 +31,8 @@ class RawTable:
     whitespace) per header name (stripped, made unique), indexed by the row number a
     spreadsheet shows (header = row 1).
     ``skipped`` holds rows that could not even be split into the header's columns;
-    ``notes`` things worth telling the user that cost no row (e.g. replaced bytes).
+    ``notes`` things worth telling the user that cost no row (e.g. replaced bytes);
+    ``layout`` what the header rows say (survey tool, question texts, time zones).
     """
 
     cells: pd.DataFrame
@@ -35,6 +42,7 @@ class RawTable:
     delimiter: str | None = None
     skipped: tuple[SkippedRow, ...] = field(default=())
     notes: tuple[str, ...] = field(default=())
+    layout: TableLayout = field(default_factory=TableLayout)
 
     @property
     def rows_read(self) -> int:
@@ -79,57 +87,58 @@ def table_from_records(
     delimiter: str | None = None,
     notes: tuple[str, ...] = (),
     trim_trailing_blank: bool = True,
+    layout: HeaderLayout | None = None,
 ) -> RawTable:
     """Build a RawTable from a header and ``(row number, fields)`` records.
 
     Short records are padded with empty cells; a record with more non-empty fields than
-    the header has columns is listed as skipped rather than guessed at.
+    the header has columns is listed as skipped rather than guessed at. Records are
+    consumed as they come into per-column lists, so a streamed file is never held twice.
     """
     names = _column_names(header)
     width = len(names)
-    kept: list[list[str]] = []
-    row_numbers: list[int] = []
+    builder = _ColumnBuilder(width)
     skipped: list[SkippedRow] = []
     for row, fields in records:
-        # Stripped once here so that nothing downstream has to care about padding.
-        values = list(map(str.strip, fields))
-        if len(values) > width:
-            extra = values[width:]
-            if any(extra):
-                sep = delimiter or ","
+        if len(fields) != width:
+            if len(fields) > width and any(f.strip() for f in fields[width:]):
+                values = [f.strip() for f in fields]
                 skipped.append(
                     SkippedRow(
                         row=row,
                         column=None,
-                        value=sep.join(values)[:200],
+                        value=(delimiter or ",").join(values)[:200],
                         reason=f"has {len(values)} fields but the header has {width}",
                     )
                 )
                 continue
-            values = values[:width]
-        elif len(values) < width:
-            values += [""] * (width - len(values))
-        kept.append(values)
-        row_numbers.append(row)
+            fields = [*fields[:width], *([""] * (width - len(fields)))]
+        builder.add(row, fields)
+    columns, row_numbers, last_filled = builder.finish()
 
     if trim_trailing_blank:
         # Files often end in empty lines or formatted-but-empty rows; a spreadsheet user
         # does not think of those as rows of the survey.
-        while kept and not any(kept[-1]):
-            kept.pop()
-            row_numbers.pop()
+        del row_numbers[last_filled:]
+        for column in columns:
+            del column[last_filled:]
 
-    keep_columns = [
-        i for i, name in enumerate(names) if name is not None or any(r[i] for r in kept)
-    ]
-    final_names = [names[i] or f"Column {column_letter(i)}" for i in keep_columns]
+    keep = [i for i, name in enumerate(names) if name is not None or any(columns[i])]
+    final_names = [names[i] or f"Column {column_letter(i)}" for i in keep]
     if not final_names:
         raise InputError(f"{source!r} has no column headers: expected a header row")
     final_names = _dedupe(final_names)
-    data = {name: [r[i] for r in kept] for name, i in zip(final_names, keep_columns, strict=True)}
+    data: dict[str, np.ndarray] = {}
+    for name, i in zip(final_names, keep, strict=True):
+        data[name] = np.array(columns[i], dtype=object)
+        columns[i] = []  # free the list while the next column is converted
     index = pd.Index(row_numbers, dtype="int64", name="row")
     # object, not pandas' str dtype: python-backed str columns make every comparison slow.
-    cells = pd.DataFrame(data, index=index, dtype=object)
+    cells = pd.DataFrame(data, index=index, dtype=object, copy=False)
+    by_position = dict(zip(keep, final_names, strict=True))
+    table_layout = (layout or HeaderLayout()).by_name(by_position)
+    # Also on the frame, for callers that pass only ``cells`` on to detect_columns.
+    cells.attrs[LAYOUT_ATTR] = table_layout
     return RawTable(
         cells=cells,
         source=source,
@@ -138,7 +147,53 @@ def table_from_records(
         delimiter=delimiter,
         skipped=tuple(skipped),
         notes=notes,
+        layout=table_layout,
     )
+
+
+class _ColumnBuilder:
+    """Rows in, one list of stripped cells per column out.
+
+    Rows are gathered in blocks and transposed at C speed. Segment, score and date columns
+    repeat a few values, so each column shares one str object per distinct value (as
+    pandas' parser does) until it shows many distinct values; free text then costs no
+    dictionary.
+    """
+
+    def __init__(self, width: int) -> None:
+        self.columns: list[list[str]] = [[] for _ in range(width)]
+        self.shared: list[dict[str, str] | None] = [{} for _ in range(width)]
+        self.rows: list[int] = []
+        self.block: list[Sequence[str]] = []
+        self.last_filled = 0  # kept rows up to and including the last non-blank one
+
+    def add(self, row: int, fields: Sequence[str]) -> None:
+        self.rows.append(row)
+        self.block.append(fields)
+        if len(self.block) >= _BLOCK_ROWS:
+            self._flush()
+
+    def finish(self) -> tuple[list[list[str]], list[int], int]:
+        self._flush()
+        return self.columns, self.rows, self.last_filled
+
+    def _flush(self) -> None:
+        if not self.block:
+            return
+        start = len(self.columns[0]) if self.columns else len(self.rows) - len(self.block)
+        for i, cells in enumerate(zip(*self.block, strict=True)):
+            values = list(map(str.strip, cells))
+            cache = self.shared[i]
+            if cache is not None:
+                values = list(map(cache.setdefault, values, values))
+                if len(cache) > _SHARE_LIMIT:
+                    self.shared[i] = None
+            self.columns[i].extend(values)
+        for offset in range(len(self.block) - 1, -1, -1):
+            if any(column[start + offset] for column in self.columns):
+                self.last_filled = start + offset + 1
+                break
+        self.block = []
 
 
 def _column_names(header: Sequence[str]) -> list[str | None]:

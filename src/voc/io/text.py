@@ -1,6 +1,8 @@
 """Reading delimited text exports: encoding, delimiter, Excel's ``sep=`` line, quoting.
 
-Everything stays a string here; what a cell means is decided later.
+The file is streamed twice and never held whole: one pass decides the encoding (UTF-8 can
+only be trusted once every byte has been seen), the second parses records straight into
+the table's columns. Everything stays a string here; what a cell means is decided later.
 """
 
 from __future__ import annotations
@@ -12,8 +14,11 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterator
+from typing import BinaryIO
 
 from voc.errors import InputError
+from voc.io.layouts import split_header
+from voc.io.sources import HEAD_BYTES
 from voc.io.table import RawTable, table_from_records
 
 logger = logging.getLogger(__name__)
@@ -21,35 +26,38 @@ logger = logging.getLogger(__name__)
 DELIMITERS = (",", ";", "\t", "|")
 _SAMPLE_CHARS = 64 * 1024
 _SAMPLE_RECORDS = 200
+_CHUNK = 4 * 1024 * 1024
 _SEP_LINE = re.compile(r'^"?sep=(.)"?[ \t]*(?:\r\n|\n|\r|$)', re.IGNORECASE)
 
 
-def read_text_table(data: bytes, name: str, *, prefer_tab: bool = False) -> RawTable:
-    """Parse a CSV/TSV/semicolon export into a RawTable of strings."""
-    text, encoding, notes = decode_text(data, name)
-    text, declared = _strip_sep_line(text)
-    if not text.strip():
+def read_text_table(
+    stream: BinaryIO, name: str, *, head: bytes | None = None, prefer_tab: bool = False
+) -> RawTable:
+    """Parse a CSV/TSV/semicolon export from a seekable binary stream into a RawTable.
+
+    Args:
+        head: the stream's first bytes, if already read (they are re-read otherwise).
+        prefer_tab: break delimiter ties in favour of tabs (the file is named .tsv).
+    """
+    if head is None:
+        stream.seek(0)
+        head = stream.read(HEAD_BYTES)
+    encoding, errors, notes = detect_encoding(stream, head, name)
+    sample = _decode_head(head, encoding)
+    body_sample, declared = _strip_sep_line(sample)
+    if not body_sample.strip():
         raise InputError(f"{name!r} is empty: expected a header row and at least one data row")
-    delimiter = declared or detect_delimiter(text, prefer_tab=prefer_tab)
+    stream.seek(0, io.SEEK_END)
+    truncated = stream.tell() > len(head)
+    delimiter = declared or detect_delimiter(
+        body_sample, prefer_tab=prefer_tab, truncated=truncated
+    )
     logger.info("reading %s as text: encoding %s, delimiter %r", name, encoding, delimiter)
 
-    records = _numbered_records(text, delimiter)
-    header: list[str] | None = None
-    body: list[tuple[int, list[str]]] = []
-    for row, fields in records:
-        if header is None:
-            if any(f.strip() for f in fields):
-                header = fields
-            continue
-        body.append((row, fields))
-    if header is None:
+    records = _numbered_records(stream, encoding, errors, delimiter, skip_line=declared is not None)
+    header, layout, body = split_header(records)
+    if not header:
         raise InputError(f"{name!r} is empty: expected a header row and at least one data row")
-    if body and _ends_inside_quotes(body[-1][1], text, delimiter):
-        raise InputError(
-            "a quoted cell that starts in this row is never closed, so every line after it "
-            "would be read as part of one cell; add the missing '\"' or remove the stray one",
-            row=body[-1][0],
-        )
     table = table_from_records(
         header,
         body,
@@ -58,45 +66,70 @@ def read_text_table(data: bytes, name: str, *, prefer_tab: bool = False) -> RawT
         encoding=encoding,
         delimiter=delimiter,
         notes=notes,
+        layout=layout,
     )
+    last_row, last_cells = _last_record(table)
+    if last_cells and _ends_inside_quotes(
+        last_cells, stream, encoding, errors, delimiter, declared
+    ):
+        raise InputError(
+            "a quoted cell that starts in this row is never closed, so every line after it "
+            "would be read as part of one cell; add the missing '\"' or remove the stray one",
+            row=last_row,
+        )
     if table.rows_read == 0:
         raise InputError(f"{name!r} has a header row but no data rows")
     return table
 
 
-def decode_text(data: bytes, name: str) -> tuple[str, str, tuple[str, ...]]:
-    """The text of ``data``, the encoding it was read with, and notes on damage found.
+def detect_encoding(stream: BinaryIO, head: bytes, name: str) -> tuple[str, str, tuple[str, ...]]:
+    """The encoding to read the stream with, the decode error mode, and notes on damage.
 
     UTF-8 is tried first because a cp1252 decode never fails; Nordic exports that are not
     UTF-8 are almost always Windows-1252 (Excel's "CSV" on Windows).
     """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _decode_or_fail(data, "utf-16", name), "utf-16", ()
-    if _looks_like_utf16le(data):
-        return _decode_or_fail(data, "utf-16-le", name), "utf-16-le", ()
-    if b"\x00" in data[:_SAMPLE_CHARS]:
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _strict(stream, "utf-16", name), "strict", ()
+    if _looks_like_utf16le(head):
+        return _strict(stream, "utf-16-le", name), "strict", ()
+    if b"\x00" in head:
         raise _binary_error(name)
-    encoding = "utf-8"
-    if data.startswith(codecs.BOM_UTF8):
-        data, encoding = data[len(codecs.BOM_UTF8) :], "utf-8-sig"
+    encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+    errors = "strict"
     notes: tuple[str, ...] = ()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text, encoding, notes = _decode_not_utf8(data, encoding)
-    if _control_share(text[:_SAMPLE_CHARS]) > 0.05:  # garbage bytes are ~25% controls
+    bad, good = _scan_utf8(stream)
+    if bad and good > bad:
+        # A UTF-8 file with a few stray bytes (rows pasted in from another file) must not be
+        # read as cp1252, which would garble every å ä ö in it: keep UTF-8 and say so.
+        errors = "replace"
+        notes = (f"{bad} byte(s) that are not valid UTF-8 were replaced by '\ufffd'",)
+    elif bad:
+        # Five bytes are undefined in cp1252; latin-1 maps every byte.
+        encoding = "cp1252" if _decodes(stream, "cp1252") else "latin-1"
+    if _control_share(_decode_head(head, encoding)) > 0.05:  # garbage bytes: ~25% controls
         raise _binary_error(name)
-    return text, encoding, notes
+    return encoding, errors, notes
 
 
-def detect_delimiter(text: str, *, prefer_tab: bool = False) -> str:
+def decode_text(data: bytes, name: str) -> tuple[str, str, tuple[str, ...]]:
+    """The text of ``data``, the encoding it was read with, and notes on damage found."""
+    encoding, errors, notes = detect_encoding(io.BytesIO(data), data[:HEAD_BYTES], name)
+    return data.decode(encoding, errors), encoding, notes
+
+
+def detect_delimiter(text: str, *, prefer_tab: bool = False, truncated: bool | None = None) -> str:
     """The delimiter that splits the header and the rows below it most consistently.
 
     csv.Sniffer alone misreads files whose comments are full of commas, so every candidate
     is scored by how many rows have the header's field count; Sniffer only breaks ties.
+
+    Args:
+        truncated: whether ``text`` is only the start of the file (its last record may be
+            cut); by default, whether it is longer than the sample read.
     """
     sample = text[:_SAMPLE_CHARS]
-    truncated = len(text) > _SAMPLE_CHARS
+    if truncated is None:
+        truncated = len(text) > _SAMPLE_CHARS
     scores: dict[str, tuple[float, int]] = {}
     for delimiter in DELIMITERS:
         score = _consistency(sample, delimiter, truncated)
@@ -140,11 +173,23 @@ def _consistency(sample: str, delimiter: str, truncated: bool) -> tuple[float, i
     return round(fitting / len(body), 2), width
 
 
-def _numbered_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+def _numbered_records(
+    stream: BinaryIO,
+    encoding: str,
+    errors: str,
+    delimiter: str,
+    *,
+    skip_line: bool,
+    strict: bool = False,
+) -> Iterator[tuple[int, list[str]]]:
     # A spreadsheet shows one row per record, however many lines a quoted comment spans.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    stream.seek(0)
+    text = io.TextIOWrapper(stream, encoding=encoding, errors=errors, newline="")
     row = 0
+    reader = csv.reader(text, delimiter=delimiter, strict=strict)
     try:
+        if skip_line:
+            text.readline()
         for fields in reader:
             row += 1
             yield row, fields
@@ -154,19 +199,41 @@ def _numbered_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str
             "check for an unclosed quote",
             row=row + 1,
         ) from exc
+    except UnicodeDecodeError as exc:  # the encoding pass saw every byte; kept as a guard
+        raise InputError(f"cannot decode the text as {encoding} near row {row + 1}") from exc
+    finally:
+        text.detach()  # closing the wrapper would close the caller's stream
 
 
-def _ends_inside_quotes(last: list[str], text: str, delimiter: str) -> bool:
+def _last_record(table: RawTable) -> tuple[int, list[str]]:
+    # A cell whose quote never closes swallows the rest of the file, so it ends up in the
+    # last record: the last kept row or the last row refused for its field count.
+    kept = (int(table.cells.index[-1]), list(table.cells.iloc[-1])) if len(table.cells) else None
+    refused = (table.skipped[-1].row, [table.skipped[-1].value]) if table.skipped else None
+    candidates = [c for c in (kept, refused) if c is not None]
+    return max(candidates, key=lambda c: c[0]) if candidates else (0, [])
+
+
+def _ends_inside_quotes(
+    last: list[str],
+    stream: BinaryIO,
+    encoding: str,
+    errors: str,
+    delimiter: str,
+    declared: str | None,
+) -> bool:
     # The lenient reader swallows the rest of the file into a cell whose quote never
     # closes; only the strict reader says so. The second parse runs only when the last
     # cell spans lines, which is where such a cell ends up.
     if not any("\n" in f or "\r" in f for f in last):
         return False
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records = _numbered_records(
+        stream, encoding, errors, delimiter, skip_line=declared is not None, strict=True
+    )
     try:
-        for _ in reader:
+        for _ in records:
             pass
-    except csv.Error as exc:
+    except InputError as exc:
         return "unexpected end of data" in str(exc)
     return False
 
@@ -178,31 +245,55 @@ def _strip_sep_line(text: str) -> tuple[str, str | None]:
     return text[match.end() :], match.group(1)
 
 
-def _decode_not_utf8(data: bytes, utf8_name: str) -> tuple[str, str, tuple[str, ...]]:
-    # A UTF-8 file with a few stray bytes (rows pasted in from another file) must not be
-    # read as cp1252, which would garble every å ä ö in it: keep UTF-8 when most of its
-    # non-ASCII text decodes, and say how many bytes were replaced.
-    lenient = data.decode("utf-8", errors="replace")
-    bad = lenient.count("\ufffd")
-    good = sum(1 for ch in lenient if ord(ch) > 127) - bad
-    if good > bad:
-        note = f"{bad} byte(s) that are not valid UTF-8 were replaced by '\ufffd'"
-        return lenient, utf8_name, (note,)
+def _decode_head(head: bytes, encoding: str) -> str:
+    # The head may end inside a multi-byte character: an incremental decoder drops it.
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    return decoder.decode(head, final=False)
+
+
+def _scan_utf8(stream: BinaryIO) -> tuple[int, int]:
+    """Bytes that are not UTF-8 (as replacement characters) and other non-ASCII characters."""
+    stream.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
     try:
-        return data.decode("cp1252"), "cp1252", ()
+        while chunk := stream.read(_CHUNK):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+        return 0, 0
     except UnicodeDecodeError:
-        # Five bytes are undefined in cp1252; latin-1 maps every byte.
-        return data.decode("latin-1"), "latin-1", ()
+        pass
+    stream.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    bad = good = 0
+    while True:
+        chunk = stream.read(_CHUNK)
+        text = decoder.decode(chunk, final=not chunk)
+        replaced = text.count("\ufffd")
+        bad += replaced
+        good += len(text) - len(text.encode("ascii", "ignore")) - replaced
+        if not chunk:
+            return bad, good
 
 
-def _decode_or_fail(data: bytes, encoding: str, name: str) -> str:
+def _decodes(stream: BinaryIO, encoding: str) -> bool:
+    stream.seek(0)
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as exc:
+        while chunk := stream.read(_CHUNK):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _strict(stream: BinaryIO, encoding: str, name: str) -> str:
+    if not _decodes(stream, encoding):
         raise InputError(
             f"{name!r} looks like {encoding.upper()} text but cannot be decoded: "
             "expected a UTF-8, UTF-16 or Windows-1252 CSV export"
-        ) from exc
+        )
+    return encoding
 
 
 def _looks_like_utf16le(data: bytes) -> bool:

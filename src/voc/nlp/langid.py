@@ -27,7 +27,8 @@ from voc.nlp._langid.backends import (
     Scores,
 )
 from voc.nlp._langid.mixed import mixed_flags
-from voc.nlp._langid.prior import apply_prior, normalise_prior, survey_prior
+from voc.nlp._langid.prior import apply_prior, market_prior, normalise_prior, survey_prior
+from voc.nlp._langid.stack import VocScorer
 from voc.nlp._langid.text import clean, is_undecidable
 
 __all__ = [
@@ -37,6 +38,8 @@ __all__ = [
     "detect",
     "get_scorer",
     "language_mix",
+    "market_prior",
+    "register_backend",
 ]
 
 UND = "und"
@@ -47,6 +50,15 @@ Prior = Literal["survey"] | Mapping[str, float] | None
 CONFIDENT = 0.80
 # Below this share of the Norwegian probability the nb/nn split is unclear: answer ``no``.
 NB_NN_CLEAR = 0.60
+# ... and for a text the prior settled (short by then): it must be clearer still.
+NB_NN_CLEAR_BY_PRIOR = 0.80
+# Two words say little, however sure a model sounds: for texts of at most SHORT characters
+# probabilities are flattened, p ** (1 / SHORT_TEMPERATURE), so that "Bra service"
+# (sv or nb) counts as ambiguous and a survey prior may settle it.
+SHORT = 20
+SHORT_TEMPERATURE = 2.0
+# The prior counts this many times over (tuned on export mode, bench/langid.py).
+PRIOR_STRENGTH = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,12 +81,25 @@ class LanguageGuess:
     decided_by_prior: bool = False
 
 
-BACKENDS: tuple[str, ...] = ("lingua", "fasttext", "langdetect")
+BACKENDS: tuple[str, ...] = ("voc", "lingua", "fasttext", "langdetect")
+
+
+_REGISTERED: dict[str, LanguageScorer] = {}
+
+
+def register_backend(name: str, scorer: LanguageScorer) -> None:
+    """Make ``scorer`` available as ``detect(..., backend=name)`` (e.g. a refitted model)."""
+    _REGISTERED[name] = scorer
+    get_scorer.cache_clear()
 
 
 @cache
 def get_scorer(name: str) -> LanguageScorer:
     """The scorer registered under ``name`` (one shared instance per process)."""
+    if name in _REGISTERED:
+        return _REGISTERED[name]
+    if name == "voc":
+        return VocScorer()
     if name == "lingua":
         return LinguaScorer()
     if name == "fasttext":
@@ -92,7 +117,8 @@ def detect(
     Args:
         texts: the comments; ``None``/NaN-like values are treated as empty.
         prior: ``None``; ``"survey"`` to estimate the language mix from the batch's own
-            confident guesses; or a mapping language -> weight (e.g. from a market column).
+            confident guesses; or a mapping language -> weight (e.g. ``market_prior("SE")``
+            for comments whose market column says Sweden).
             It only settles ambiguous guesses (confidence below 0.8).
         backend: a name from :data:`BACKENDS`; None uses ``Settings().language_backend``.
     """
@@ -103,10 +129,15 @@ def detect(
     scored = scorer.predict_proba([cleaned[i] for i in todo]) if todo else []
 
     raw: list[Scores | None] = [None] * len(items)
+    untempered: list[Scores | None] = [None] * len(items)
     for i, scores in zip(todo, scored, strict=True):
-        raw[i] = _normalised(scores)
+        untempered[i] = _normalised(scores)
+        raw[i] = _normalised(_tempered(scores)) if len(cleaned[i]) <= SHORT else untempered[i]
 
-    decided = [_decide(s) if s is not None else None for s in raw]
+    # Tempering flattens confidence, not the nb/nn split: that is read from the model itself.
+    decided = [
+        _decide(s, split=u) if s is not None else None for s, u in zip(raw, untempered, strict=True)
+    ]
     prior_map = _resolve_prior(prior, decided)
 
     guesses: list[LanguageGuess] = []
@@ -117,12 +148,12 @@ def detect(
         by_prior = False
         final = first
         if prior_map is not None and first[1] < CONFIDENT:
-            final = _decide(apply_prior(s, prior_map))
+            final = _decide(apply_prior(s, prior_map, PRIOR_STRENGTH), NB_NN_CLEAR_BY_PRIOR)
             by_prior = True
         lang, confidence, ranked = final
         guesses.append(LanguageGuess(lang, confidence, ranked, False, by_prior))
 
-    flags = mixed_flags(cleaned, [g.lang for g in guesses], scorer.predict_proba)
+    flags = mixed_flags(cleaned, [g.lang for g in guesses])
     return [
         LanguageGuess(g.lang, g.confidence, g.alternatives, True, g.decided_by_prior) if flag else g
         for g, flag in zip(guesses, flags, strict=True)
@@ -146,8 +177,17 @@ def _normalised(scores: Scores) -> Scores:
     return {lang: p / total for lang, p in positive.items()} if total > 0 else {}
 
 
-def _decide(scores: Scores) -> _Decision:
-    """Top language (or ``no``), its probability, and the ranked distribution."""
+def _tempered(scores: Scores) -> Scores:
+    return {lang: p ** (1 / SHORT_TEMPERATURE) for lang, p in scores.items() if p > 0}
+
+
+def _decide(
+    scores: Scores, nb_nn_clear: float = NB_NN_CLEAR, split: Scores | None = None
+) -> _Decision:
+    """Top language (or ``no``), its probability, and the ranked distribution.
+
+    ``split`` (default ``scores``) is where the nb:nn proportion is read from.
+    """
     ranked = tuple(
         sorted(((k, round(v, 6)) for k, v in scores.items()), key=lambda kv: (-kv[1], kv[0]))
     )
@@ -156,7 +196,9 @@ def _decide(scores: Scores) -> _Decision:
     lang, p = ranked[0]
     if lang in {"nb", "nn"}:
         norwegian = scores.get("nb", 0.0) + scores.get("nn", 0.0)
-        if norwegian > 0 and p / norwegian < NB_NN_CLEAR:
+        ref = split or scores
+        ref_norwegian = ref.get("nb", 0.0) + ref.get("nn", 0.0)
+        if ref_norwegian > 0 and ref.get(lang, 0.0) / ref_norwegian < nb_nn_clear:
             return "no", round(norwegian, 6), ranked
     return lang, p, ranked
 

@@ -68,17 +68,6 @@ def pipeline_for(language: str | None) -> Any:
         return _pipeline(_PIPELINE_LANGUAGE.get((language or "").lower(), "xx"))
 
 
-def _hard_spans(text: str) -> list[tuple[int, int]]:
-    spans, cursor = [], 0
-    for match in _HARD_BREAK.finditer(text):
-        if match.start() > cursor:
-            spans.append((cursor, match.start()))
-        cursor = match.end()
-    if cursor < len(text):
-        spans.append((cursor, len(text)))
-    return spans
-
-
 def _is_abbreviation(sentence: Any) -> bool:
     # "ca. 40 min": a lone short word and a full stop is an abbreviation the tokenizer
     # did not know, not a sentence of its own.
@@ -115,7 +104,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def _sentence_spans(comment: str, nlp: Any) -> list[tuple[int, int, list[int]]]:
     """(start, end, clause starts) per sentence, in comment offsets."""
     out: list[tuple[int, int, list[int]]] = []
-    for h_start, h_end in _hard_spans(comment):
+    for h_start, h_end in _split_on(comment, 0, len(comment), _HARD_BREAK):
         doc = nlp(comment[h_start:h_end])
         pending: int | None = None
         for sent in doc.sents:
@@ -151,3 +140,32 @@ def segment(comment: str, language: str | None = None) -> list[Segment]:
             else:
                 spans.append((c_start, c_end))
     return [Segment(comment[s:e], s, e) for s, e in spans]
+
+
+# Coordination inside a clause: "tydliga fakturor och rimliga priser", "Kompetenta,
+# tillgängliga och trevliga". Not a clause boundary (the parts often lean on each other),
+# but each part is worth scoring on its own so that a clause can carry two themes.
+_COORDINATION = re.compile(
+    r"\s*,\s*|\s*&\s*|\s+\+\s+|\s+(?:och|samt|og|and|plus)\s+", re.IGNORECASE
+)
+
+
+def coordinated_parts(comment: str, clause: Segment) -> list[Segment]:
+    """The coordinated parts of ``clause`` (offsets into ``comment``); [] when it has none."""
+    parts = []
+    for p_start, p_end in _split_on(comment, clause.start, clause.end, _COORDINATION):
+        p_start, p_end = _trim(comment, p_start, p_end)
+        if p_end - p_start >= _MIN_CLAUSE_CHARS:
+            parts.append(Segment(comment[p_start:p_end], p_start, p_end))
+    return parts if len(parts) > 1 else []
+
+
+def _split_on(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    spans, cursor = [], start
+    for match in pattern.finditer(text, start, end):
+        if match.start() > cursor:
+            spans.append((cursor, match.start()))
+        cursor = match.end()
+    if cursor < end:
+        spans.append((cursor, end))
+    return spans

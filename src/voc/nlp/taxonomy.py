@@ -48,9 +48,17 @@ class Theme:
 
 @dataclass(frozen=True)
 class Taxonomy:
+    """A versioned set of themes, plus phrases that name no theme in this domain.
+
+    ``generic`` holds comments that say something but name no theme ("we will be back",
+    "keep up the good work"); they join the built-in anchors ("ok", "nöjd") that keep
+    such comments unassigned.
+    """
+
     version: str
     name: str
     themes: tuple[Theme, ...]
+    generic: tuple[str, ...] = ()
 
     @property
     def ids(self) -> list[str]:
@@ -131,7 +139,7 @@ def _parse_theme(raw: Any, source: str, index: int, parent_line: int) -> Theme:
 def parse_taxonomy(text: str, source: str = "<taxonomy>") -> Taxonomy:
     """Parse and validate taxonomy YAML text."""
     try:
-        raw = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        raw = yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -152,8 +160,20 @@ def parse_taxonomy(text: str, source: str = "<taxonomy>") -> Taxonomy:
         seen.add(theme.id)
     if not themes:
         raise _fail(source, raw.get("__line__"), "the taxonomy has no themes")
+    generic = _generic(raw.get("generic", []), source, raw["__line__"])
     return Taxonomy(version=str(raw["version"]), name=str(raw.get("name", source)),
-                    themes=tuple(themes))
+                    themes=tuple(themes), generic=generic)
+
+
+def _generic(value: Any, source: str, line: int) -> tuple[str, ...]:
+    """``generic`` is a list of phrases, or a mapping language -> list of phrases."""
+    if isinstance(value, dict):
+        line = value.get("__line__", line)
+        return tuple(phrase for lang, phrases in value.items() if lang != "__line__"
+                     for phrase in _phrases(phrases, source, line, f"generic.{lang}"))
+    if value in (None, []):
+        return ()
+    return _phrases(value, source, line, "generic")
 
 
 def load_taxonomy(path: Path | str | None = None) -> Taxonomy:

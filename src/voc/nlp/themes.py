@@ -1,10 +1,23 @@
 """Guided theme assignment: taxonomy seed phrases as prototypes in a multilingual space.
 
-Every comment is split into clauses; each clause is compared with the seed phrases of every
+Every comment is split into clauses, and each clause into its coordinated parts ("tydliga
+fakturor och rimliga priser"); every such view is compared with the seed phrases of every
 theme. Because the embedder is multilingual, a Swedish clause matches English and Norwegian
-seeds too, so "competence" is one theme whatever language the customer wrote in. A clause
-gets its best theme when that theme clears its calibrated threshold and beats the generic
-anchors ("ok", "nöjd", "nothing to add"); a comment collects the themes of its clauses, so
+seeds too, so "competence" is one theme whatever language the customer wrote in.
+
+The score is a kernel density classifier over the seeds. For a view ``x`` and theme ``t``,
+``L_t(x) = log mean_j exp(cos(x, seed_j) / temperature)`` over the seeds of ``t``, and the
+same over the *generic anchors* ("ok", "nöjd", "nothing to add", plus the taxonomy's own
+``generic`` phrases) gives a "no theme" class. A softmax over themes and that class turns
+the scores into probabilities; averaging (not summing) over seeds makes a theme's weight
+independent of how many seeds it has.
+
+A theme is assigned when its probability reaches one global threshold that ``fit``
+calibrates on the taxonomy itself: each seed phrase is classified with itself left out
+(and each generic anchor too, which must get no theme), and the threshold that classifies
+them best is kept. Nothing is tuned to any particular survey, so the same calibration
+works for a 12-theme B2B taxonomy and a 4-theme restaurant one. Several themes per view
+and per comment are allowed; a comment collects the best view of each theme it names, so
 "kunnig personal men portalen är krånglig" is competence (+) and web portal usability (-).
 """
 
@@ -16,12 +29,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from voc.nlp.embed import Embedder
-from voc.nlp.segment import Segment, segment
+from voc.nlp.segment import Segment, coordinated_parts, segment
 from voc.nlp.taxonomy import Taxonomy
 from voc.types import Polarity, ThemeHit
 
-# Comments that say something but name no theme. A clause closer to these than to any
-# theme seed is left unassigned instead of being forced into the nearest theme.
+# Comments that say something but name no theme, in sv / nb / en. A view closer to these
+# than to any theme is left unassigned instead of being forced into the nearest theme.
+# A taxonomy adds its own (``generic:`` in the YAML) for its domain.
 GENERIC_ANCHORS = (
     "ok", "good", "fine", "very satisfied", "nothing to add", "no comment", "great", "bad",
     "bra", "nöjd", "mycket nöjd", "inget att tillägga", "inga kommentarer", "dåligt", "toppen",
@@ -31,7 +45,9 @@ GENERIC_ANCHORS = (
 
 REASON_EMPTY = "empty comment"
 REASON_GENERIC = "generic comment: no theme named (e.g. 'ok', 'nöjd')"
-REASON_BELOW = "no theme close enough (below every theme's threshold)"
+REASON_BELOW = "no theme close enough (below the calibrated threshold)"
+
+_THRESHOLD_GRID = np.round(np.arange(0.05, 0.905, 0.01), 2)
 
 
 @dataclass(frozen=True)
@@ -51,31 +67,46 @@ class Correction:
     polarity: Polarity = Polarity.NEUTRAL
 
 
+def _log_mean_exp(scaled: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Row-wise log mean exp over the columns in ``mask`` (-inf cells are left out)."""
+    part = scaled[:, mask]
+    top = part.max(axis=1, keepdims=True)
+    top = np.where(np.isfinite(top), top, 0.0)
+    with np.errstate(divide="ignore"):
+        summed = np.log(np.exp(part - top).sum(axis=1))
+        count = np.log(np.isfinite(part).sum(axis=1).clip(min=1))
+    return summed + top[:, 0] - count
+
+
 class GuidedThemeModel:
     """Assigns taxonomy themes to comments; scikit-learn style ``fit``/``transform``.
 
     Args:
-        taxonomy: the themes and their seed phrases.
+        taxonomy: the themes, their seed phrases and optional generic phrases.
         embedder: any :class:`~voc.nlp.embed.Embedder`.
-        threshold_quantile: per-theme threshold = this quantile of how close *other* themes'
-            seeds come to the theme; higher is stricter.
-        generic_margin: a clause must beat the generic anchors by this much.
-        polarity_margin: positive and negative seed similarity closer than this -> neutral.
+        temperature: width of the similarity kernel; e5 cosines live in a narrow band, so
+            0.02 of cosine is already a clear difference.
+        threshold: probability a theme needs; None calibrates it on the seeds in ``fit``.
+        threshold_offset: added to the calibrated threshold (positive = stricter).
+        polarity_margin: positive vs negative seed evidence closer than this -> neutral.
+        split_coordination: also score the parts of a clause joined by "och"/"og"/"and"/",".
     """
 
     def __init__(self, taxonomy: Taxonomy, embedder: Embedder, *,
-                 threshold_quantile: float = 0.75, threshold_offset: float = 0.0,
-                 generic_margin: float = 0.0, polarity_margin: float = 0.01):
+                 temperature: float = 0.02, threshold: float | None = None,
+                 threshold_offset: float = 0.0, polarity_margin: float = 0.002,
+                 split_coordination: bool = True):
         self.taxonomy = taxonomy
         self.embedder = embedder
-        self.threshold_quantile = threshold_quantile
+        self.temperature = temperature
+        self.threshold = threshold
         self.threshold_offset = threshold_offset
-        self.generic_margin = generic_margin
         self.polarity_margin = polarity_margin
+        self.split_coordination = split_coordination
 
     # --- fitting ------------------------------------------------------------------
     def fit(self, corrections: Iterable[Correction] = ()) -> GuidedThemeModel:
-        """Embed the seed phrases (plus any user corrections) and calibrate thresholds."""
+        """Embed the seed phrases (plus any user corrections) and calibrate the threshold."""
         theme_index = {theme_id: i for i, theme_id in enumerate(self.taxonomy.ids)}
         phrases, owners, polarities = [], [], []
         for theme in self.taxonomy.themes:
@@ -89,93 +120,132 @@ class GuidedThemeModel:
             phrases.append(correction.text)
             owners.append(theme_index[correction.theme_id])
             polarities.append(Polarity(correction.polarity).value)
+        generic = list(dict.fromkeys([*GENERIC_ANCHORS, *self.taxonomy.generic]))
         self.theme_ids_ = list(self.taxonomy.ids)
         self.seed_vectors_ = self.embedder.encode(phrases)
         self.seed_theme_ = np.asarray(owners)
         self.seed_polarity_ = np.asarray(polarities)
-        self.generic_vectors_ = self.embedder.encode(list(GENERIC_ANCHORS))
-        self.thresholds_ = self._calibrate()
+        self.generic_vectors_ = self.embedder.encode(generic)
+        if self.threshold is None:
+            self.calibrated_threshold_ = self._calibrate()
+        else:
+            self.calibrated_threshold_ = float(self.threshold)
+        self.threshold_ = float(self.calibrated_threshold_ + self.threshold_offset)
+        # One threshold on calibrated probabilities; kept per theme for reports.
+        self.thresholds_ = np.full(len(self.theme_ids_), self.threshold_, dtype=np.float32)
         return self
 
-    def _calibrate(self) -> np.ndarray:
-        """Per theme: how close do seeds of *other* themes come? Clear most of them."""
-        sims = self.seed_vectors_ @ self.seed_vectors_.T
-        thresholds = np.empty(len(self.theme_ids_), dtype=np.float32)
-        for t in range(len(self.theme_ids_)):
-            own = self.seed_theme_ == t
-            # each foreign seed's best match among this theme's seeds
-            foreign_best = sims[~own][:, own].max(axis=1)
-            thresholds[t] = np.quantile(foreign_best, self.threshold_quantile)
-        return thresholds + self.threshold_offset
-
-    # --- scoring ------------------------------------------------------------------
-    def _theme_scores(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Best seed similarity per theme, and per theme and polarity (pos, neg)."""
-        sims = vectors @ self.seed_vectors_.T
-        n_themes = len(self.theme_ids_)
-        best = np.full((len(vectors), n_themes), -1.0, dtype=np.float32)
-        best_pos = best.copy()
-        best_neg = best.copy()
-        for t in range(n_themes):
-            own = self.seed_theme_ == t
-            best[:, t] = sims[:, own].max(axis=1)
-            for polarity, target in (("positive", best_pos), ("negative", best_neg)):
-                mask = own & (self.seed_polarity_ == polarity)
-                if mask.any():
-                    target[:, t] = sims[:, mask].max(axis=1)
-        return best, best_pos, best_neg
-
-    def transform(self, comments: Sequence[str]) -> list[ThemeAssignment]:
-        """Themes of each comment; a comment's result never depends on the rest of the batch."""
-        segments_per_comment = [segment(c) for c in comments]
-        flat: list[Segment] = [s for segs in segments_per_comment for s in segs]
-        if flat:
-            vectors = self.embedder.encode([s.text for s in flat])
-            best, best_pos, best_neg = self._theme_scores(vectors)
-            generic = (vectors @ self.generic_vectors_.T).max(axis=1)
-        results, cursor = [], 0
-        for segs in segments_per_comment:
-            if not segs:
-                results.append(ThemeAssignment((), REASON_EMPTY))
-                continue
-            rows = range(cursor, cursor + len(segs))
-            cursor += len(segs)
-            hits: dict[str, ThemeHit] = {}
-            saw_generic = False
-            for row, seg in zip(rows, segs, strict=True):
-                t = int(np.argmax(best[row]))
-                score = float(best[row, t])
-                if score < self.thresholds_[t]:
-                    continue
-                if score < generic[row] + self.generic_margin:
-                    saw_generic = True
-                    continue
-                hit = ThemeHit(
-                    theme_id=self.theme_ids_[t],
-                    confidence=round(self._confidence(score, float(self.thresholds_[t])), 4),
-                    polarity=self._polarity(float(best_pos[row, t]), float(best_neg[row, t])),
-                    start=seg.start,
-                    end=seg.end,
-                )
-                previous = hits.get(hit.theme_id)
-                if previous is None or hit.confidence > previous.confidence:
-                    hits[hit.theme_id] = hit
-            if hits:
-                ordered = tuple(sorted(hits.values(), key=lambda h: h.start))
-                results.append(ThemeAssignment(ordered))
-            else:
-                results.append(ThemeAssignment((), REASON_GENERIC if saw_generic else REASON_BELOW))
-        return results
+    def _log_scores(self, seed_sims: np.ndarray, generic_sims: np.ndarray) -> np.ndarray:
+        """(n, themes + 1) log kernel densities; the last column is the generic class."""
+        scaled = seed_sims.astype(np.float64) / self.temperature
+        scaled_generic = generic_sims.astype(np.float64) / self.temperature
+        columns = [_log_mean_exp(scaled, self.seed_theme_ == t)
+                   for t in range(len(self.theme_ids_))]
+        columns.append(_log_mean_exp(scaled_generic, np.ones(scaled_generic.shape[1], bool)))
+        return np.stack(columns, axis=1)
 
     @staticmethod
-    def _confidence(score: float, threshold: float) -> float:
-        # Logistic in the distance above threshold; e5 similarities live in a narrow band,
-        # so 0.02 of cosine is already a clear difference.
-        return float(1.0 / (1.0 + np.exp(-(score - threshold) / 0.02)))
+    def _softmax(logits: np.ndarray) -> np.ndarray:
+        shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+        return shifted / shifted.sum(axis=1, keepdims=True)
 
-    def _polarity(self, positive: float, negative: float) -> Polarity:
-        if positive - negative > self.polarity_margin:
+    def _calibrate(self) -> float:
+        """The threshold that best classifies each seed (and generic anchor) left out."""
+        seeds, generic = self.seed_vectors_, self.generic_vectors_
+        n_themes = len(self.theme_ids_)
+        seed_sims = seeds @ seeds.T
+        np.fill_diagonal(seed_sims, -np.inf)
+        seed_probs = self._softmax(self._log_scores(seed_sims, seeds @ generic.T))
+        generic_sims = generic @ generic.T
+        np.fill_diagonal(generic_sims, -np.inf)
+        generic_probs = self._softmax(self._log_scores(generic @ seeds.T, generic_sims))
+        probs = np.vstack([seed_probs, generic_probs])[:, :n_themes]
+        truth = np.zeros_like(probs, dtype=bool)
+        truth[np.arange(len(seeds)), self.seed_theme_] = True
+        best_f1, best_threshold = -1.0, 0.5
+        for threshold in _THRESHOLD_GRID:
+            predicted = probs >= threshold
+            f1 = 2 * (predicted & truth).sum() / max(predicted.sum() + truth.sum(), 1)
+            if f1 > best_f1:
+                best_f1, best_threshold = f1, float(threshold)
+        return best_threshold
+
+    # --- scoring ------------------------------------------------------------------
+    def _views(self, comment: str, language: str | None) -> list[Segment]:
+        views: list[Segment] = []
+        for seg in segment(comment, language):
+            views.append(seg)
+            if self.split_coordination:
+                views.extend(coordinated_parts(comment, seg))
+        return views
+
+    def theme_probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """(n, themes + 1) probabilities per text; the last column is "generic, no theme"."""
+        vectors = self.embedder.encode(list(texts))
+        return self._softmax(self._log_scores(vectors @ self.seed_vectors_.T,
+                                              vectors @ self.generic_vectors_.T))
+
+    def transform(self, comments: Sequence[str],
+                  languages: Sequence[str | None] | None = None) -> list[ThemeAssignment]:
+        """Themes of each comment; a comment's result never depends on the rest of the batch.
+
+        Args:
+            comments: the raw comments; hit offsets refer to them.
+            languages: optional language code per comment (sv / nb / nn / en ...), used for
+                sentence splitting only.
+        """
+        langs = list(languages) if languages is not None else [None] * len(comments)
+        if len(langs) != len(comments):
+            raise ValueError("languages must have one entry per comment")
+        views_per_comment = [self._views(c, g) for c, g in zip(comments, langs, strict=True)]
+        unique = list(dict.fromkeys(v.text for views in views_per_comment for v in views))
+        if not unique:
+            return [ThemeAssignment((), REASON_EMPTY) for _ in comments]
+        vectors = self.embedder.encode(unique)
+        row_of = {text: i for i, text in enumerate(unique)}
+        seed_sims = vectors @ self.seed_vectors_.T
+        probs = self._softmax(self._log_scores(seed_sims, vectors @ self.generic_vectors_.T))
+        return [self._assign(views, [row_of[v.text] for v in views], probs, seed_sims)
+                for views in views_per_comment]
+
+    def _assign(self, views: list[Segment], rows: list[int], probs: np.ndarray,
+                seed_sims: np.ndarray) -> ThemeAssignment:
+        if not views:
+            return ThemeAssignment((), REASON_EMPTY)
+        n_themes = len(self.theme_ids_)
+        block = probs[rows]
+        hits = []
+        for t in range(n_themes):
+            best = int(np.argmax(block[:, t]))  # first view wins ties: deterministic
+            confidence = float(block[best, t])
+            if confidence < self.threshold_:
+                continue
+            view = views[best]
+            hits.append(ThemeHit(
+                theme_id=self.theme_ids_[t],
+                confidence=round(confidence, 4),
+                polarity=self._polarity(seed_sims[rows[best]], t),
+                start=view.start,
+                end=view.end,
+            ))
+        if hits:
+            return ThemeAssignment(tuple(sorted(hits, key=lambda h: (h.start, h.end,
+                                                                     h.theme_id))))
+        generic_wins = bool((block.argmax(axis=1) == n_themes).all())
+        return ThemeAssignment((), REASON_GENERIC if generic_wins else REASON_BELOW)
+
+    def _polarity(self, sims: np.ndarray, theme: int) -> Polarity:
+        """Positive vs negative seeds of the theme, in the same kernel as the theme score."""
+        scaled = sims[None, :].astype(np.float64) / self.temperature
+        own = self.seed_theme_ == theme
+        scores = {}
+        for polarity in (Polarity.POSITIVE, Polarity.NEGATIVE):
+            mask = own & (self.seed_polarity_ == polarity.value)
+            scores[polarity] = (float(_log_mean_exp(scaled, mask)[0]) * self.temperature
+                                if mask.any() else -np.inf)
+        difference = scores[Polarity.POSITIVE] - scores[Polarity.NEGATIVE]
+        if difference > self.polarity_margin:
             return Polarity.POSITIVE
-        if negative - positive > self.polarity_margin:
+        if difference < -self.polarity_margin:
             return Polarity.NEGATIVE
         return Polarity.NEUTRAL

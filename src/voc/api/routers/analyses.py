@@ -3,10 +3,10 @@ from __future__ import annotations
 from io import BytesIO
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, Security, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
-from voc.api.deps import get_analyzer, get_settings
+from voc.api.deps import api_key_header, get_analyzer, get_key, get_settings, get_store
 from voc.config import Settings
 from voc.errors import InputError
 from voc.io import ColumnOverrides
@@ -15,13 +15,25 @@ from voc.types import Report
 
 router = APIRouter(tags=["analyses"])
 
+
+def analysis_access(
+    request: Request,
+    settings: Annotated[Settings, Depends(get_settings)],
+    key: Annotated[str | None, Security(api_key_header)] = None,
+) -> None:
+    """Open when ``anonymous_analyze`` is on (nothing is stored); else any valid key."""
+    if not settings.anonymous_analyze:
+        get_key(request, get_store(request), key)
+
+
 _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 
 
 @router.post(
     "/analyses",
     response_model=Report,
-    summary="Analyse an uploaded export",
+    summary="Analyse an uploaded export (stateless: nothing is stored)",
+    dependencies=[Depends(analysis_access)],
     responses={
         413: {"description": "File too large", **_PROBLEM},
         422: {"description": "Unusable file or column mapping", **_PROBLEM},

@@ -51,3 +51,26 @@ def apply_prior(
     if total <= 0:
         return dict(scores)
     return {lang: p / total for lang, p in posterior.items()}
+
+
+# What respondents in a market usually write: the home language, English, the neighbours.
+_MARKETS: dict[str, dict[str, float]] = {
+    "se": {"sv": 0.85, "en": 0.10, "nb": 0.02, "da": 0.02, "nn": 0.01},
+    "no": {"nb": 0.72, "nn": 0.13, "en": 0.10, "sv": 0.03, "da": 0.02},
+    "dk": {"da": 0.85, "en": 0.10, "sv": 0.03, "nb": 0.02},
+    "fi": {"sv": 0.45, "en": 0.45, "nb": 0.05, "da": 0.05},
+    "gb": {"en": 0.96, "sv": 0.01, "nb": 0.01, "nn": 0.01, "da": 0.01},
+}
+_MARKET_NAMES = {
+    "sweden": "se", "sverige": "se", "swe": "se", "sv": "se",
+    "norway": "no", "norge": "no", "noreg": "no", "nor": "no", "nb": "no", "nn": "no",
+    "denmark": "dk", "danmark": "dk", "dnk": "dk", "da": "dk",
+    "finland": "fi", "suomi": "fi", "fin": "fi",
+    "uk": "gb", "united kingdom": "gb", "gbr": "gb", "en": "gb",
+}  # fmt: skip
+
+
+def market_prior(market: str) -> dict[str, float] | None:
+    """A language prior for a country/market value ("SE", "Norge", "DNK"...); None if unknown."""
+    key = market.strip().lower()
+    return _MARKETS.get(_MARKET_NAMES.get(key, key))

@@ -1,0 +1,258 @@
+"""Recognising survey-tool export layouts: header rows, question texts, bookkeeping columns.
+
+Survey tools put more than column names above the data. Qualtrics writes three header rows
+(column ids, question texts, ``{"ImportId": ...}`` JSON with the time zone of date
+columns); SurveyMonkey two (question texts, then "Response" / "Open-Ended Response" or the
+answer option). Typeform, Google Forms and Delighted write one, recognisable by its names.
+What a layout says is advice for column detection: which rows are headers, what each
+column asks, which columns are the tool's bookkeeping (never a segment), which column the
+tool uses for the date and the response id, and in which time zone its times are written.
+The fixtures in ``tests/io/fixtures`` follow each tool's documented layout.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import chain, islice
+
+from voc.io.dates import header_timezone
+
+Record = tuple[int, list[str]]
+
+_PEEK = 2  # header rows after the first that a layout may use
+_SM_ANSWER_HEADERS = frozenset({"Response", "Open-Ended Response"})
+_IMPORT_ID = re.compile(r'^\{\s*"ImportId"\s*:')
+_GOOGLE_TIMESTAMPS = frozenset({"Timestamp", "Tidsstämpel", "Tidsstempel", "Tidsmerke"})
+_TYPEFORM_DATES = re.compile(r"^(Start|Submit) Date \(UTC\)$")
+
+# fmt: off
+_QUALTRICS_METADATA = frozenset({
+    "StartDate", "EndDate", "Status", "IPAddress", "Progress", "Duration (in seconds)",
+    "Finished", "RecordedDate", "ResponseId", "RecipientLastName", "RecipientFirstName",
+    "RecipientEmail", "ExternalReference", "LocationLatitude", "LocationLongitude",
+    "DistributionChannel", "UserLanguage",
+})
+_SURVEYMONKEY_METADATA = frozenset({
+    "Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address", "Email Address",
+    "First Name", "Last Name",
+})
+_TYPEFORM_METADATA = frozenset({
+    "#", "Start Date (UTC)", "Submit Date (UTC)", "Network ID", "Tags", "Ending",
+    "Response Type",
+})
+_GOOGLE_METADATA = frozenset({"Email Address", "E-postadress", "E-postadresse"})
+_DELIGHTED_METADATA = frozenset({
+    "Response ID", "Person ID", "Email", "Name", "Permalink", "Notes", "Tags",
+    "Last Updated Timestamp", "Survey Type", "Delighted Source", "Response Timestamp",
+})
+# fmt: on
+
+
+@dataclass(frozen=True)
+class HeaderLayout:
+    """What the header rows say, keyed by column position (0-based).
+
+    ``hints`` maps a role ("score", "comment", "date", "response_id") to the position of
+    the column the tool uses for it; ``metadata`` holds the tool's bookkeeping columns.
+    """
+
+    tool: str = "generic"
+    header_rows: int = 1
+    labels: Mapping[int, str] = field(default_factory=dict)
+    timezones: Mapping[int, str] = field(default_factory=dict)
+    metadata: frozenset[int] = frozenset()
+    hints: Mapping[str, int] = field(default_factory=dict)
+
+    def by_name(self, names: Mapping[int, str]) -> TableLayout:
+        """The same facts keyed by the table's final column names (``names``: position -> name)."""
+        return TableLayout(
+            tool=self.tool,
+            header_rows=self.header_rows,
+            labels={names[i]: t for i, t in self.labels.items() if i in names and t != names[i]},
+            timezones={names[i]: z for i, z in self.timezones.items() if i in names},
+            metadata=frozenset(names[i] for i in self.metadata if i in names),
+            hints={role: names[i] for role, i in self.hints.items() if i in names},
+        )
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """What the header rows say, keyed by column name (see :class:`HeaderLayout`)."""
+
+    tool: str = "generic"
+    header_rows: int = 1
+    labels: Mapping[str, str] = field(default_factory=dict)
+    timezones: Mapping[str, str] = field(default_factory=dict)
+    metadata: frozenset[str] = frozenset()
+    hints: Mapping[str, str] = field(default_factory=dict)
+
+
+def split_header(records: Iterator[Record]) -> tuple[list[str], HeaderLayout, Iterator[Record]]:
+    """The column names, the layout, and the data records that follow the header rows.
+
+    The first record with any non-empty cell is the header; the layout decides how many
+    of the records after it are header rows too. No such record: no names, no records.
+    """
+    for _, fields in records:
+        if any(f.strip() for f in fields):
+            return header_rows(fields, records)
+    return [], HeaderLayout(), iter(())
+
+
+def header_rows(
+    header: Sequence[str], records: Iterator[Record]
+) -> tuple[list[str], HeaderLayout, Iterator[Record]]:
+    """Like :func:`split_header` when the header row is already known."""
+    peeked = list(islice(records, _PEEK))
+    names, layout = detect_layout(header, [fields for _, fields in peeked])
+    return names, layout, chain(peeked[layout.header_rows - 1 :], records)
+
+
+def detect_layout(
+    header: Sequence[str], following: Sequence[Sequence[str]]
+) -> tuple[list[str], HeaderLayout]:
+    """Column names and layout from the header row and up to two rows below it."""
+    names = [h.strip() for h in header]
+    if len(following) >= 2 and _is_qualtrics_import_row(following[1]):
+        return names, _qualtrics(names, following[0], following[1])
+    if following and _is_surveymonkey_answer_row(following[0]):
+        return _surveymonkey(names, following[0])
+    if "#" in names and any(_TYPEFORM_DATES.match(n) for n in names):
+        return names, _single_row(
+            "typeform", names, _TYPEFORM_METADATA, {"response_id": "#", "date": "Submit Date (UTC)"}
+        )
+    if names and names[0] in _GOOGLE_TIMESTAMPS:
+        return names, _single_row("google-forms", names, _GOOGLE_METADATA, {"date": names[0]})
+    if {"Score", "Comment", "Response Timestamp"} <= set(names):
+        return names, _single_row(
+            "delighted",
+            names,
+            _DELIGHTED_METADATA,
+            {
+                "score": "Score",
+                "comment": "Comment",
+                "date": "Response Timestamp",
+                "response_id": "Response ID",
+            },
+        )
+    return names, _single_row("generic", names, frozenset(), {})
+
+
+def _single_row(
+    tool: str, names: list[str], metadata: frozenset[str], hints: dict[str, str]
+) -> HeaderLayout:
+    position = {n: i for i, n in reversed(list(enumerate(names)))}
+    return HeaderLayout(
+        tool=tool,
+        timezones=_header_timezones(names),
+        metadata=frozenset(i for i, n in enumerate(names) if n in metadata),
+        hints={role: position[n] for role, n in hints.items() if n in position},
+    )
+
+
+def _header_timezones(texts: Sequence[str]) -> dict[int, str]:
+    zones = {}
+    for i, text in enumerate(texts):
+        zone = header_timezone(text)
+        if zone:
+            zones[i] = zone
+    return zones
+
+
+# --- Qualtrics ---------------------------------------------------------------------------
+
+
+def _is_qualtrics_import_row(row: Sequence[str]) -> bool:
+    cells = [c.strip() for c in row if c.strip()]
+    return bool(cells) and sum(1 for c in cells if _IMPORT_ID.match(c)) >= 0.5 * len(cells)
+
+
+def _qualtrics(names: list[str], questions: Sequence[str], imports: Sequence[str]) -> HeaderLayout:
+    labels: dict[int, str] = {}
+    zones: dict[int, str] = {}
+    metadata: set[int] = set()
+    hints: dict[str, int] = {}
+    for i, name in enumerate(names):
+        question = questions[i].strip() if i < len(questions) else ""
+        if question:
+            labels[i] = question
+        info = _import_info(imports[i] if i < len(imports) else "")
+        zone = info.get("timeZone") or header_timezone(question)
+        if zone:
+            zones[i] = zone
+        import_id = info.get("ImportId", "")
+        # The NPS question's derived group (1-3 or Promoter/Passive/Detractor) must never be
+        # taken for the score itself.
+        if (
+            name in _QUALTRICS_METADATA
+            or name.upper().endswith("_NPS_GROUP")
+            or import_id.upper().endswith("_NPS_GROUP")
+            or name.startswith("Q_")
+        ):
+            metadata.add(i)
+        if name == "RecordedDate" or import_id == "recordedDate":
+            hints.setdefault("date", i)
+        if name == "ResponseId" or import_id == "_recordId":
+            hints.setdefault("response_id", i)
+    return HeaderLayout(
+        tool="qualtrics",
+        header_rows=3,
+        labels=labels,
+        timezones=zones,
+        metadata=frozenset(metadata),
+        hints=hints,
+    )
+
+
+def _import_info(cell: str) -> dict[str, str]:
+    try:
+        info = json.loads(cell)
+    except ValueError:
+        return {}
+    if not isinstance(info, dict):
+        return {}
+    return {str(k): str(v) for k, v in info.items() if isinstance(v, str | int)}
+
+
+# --- SurveyMonkey ------------------------------------------------------------------------
+
+
+def _is_surveymonkey_answer_row(row: Sequence[str]) -> bool:
+    cells = [c.strip() for c in row]
+    return any(c in _SM_ANSWER_HEADERS for c in cells) and not any(
+        re.fullmatch(r"[\d.,:/ -]+", c) for c in cells if c
+    )
+
+
+def _surveymonkey(questions: list[str], answers: Sequence[str]) -> tuple[list[str], HeaderLayout]:
+    # A multiple-choice question spans several columns: its text stands above the first
+    # and each column's answer option below; "Response" marks a one-column question.
+    names: list[str] = []
+    current = ""
+    for i, question in enumerate(questions):
+        answer = answers[i].strip() if i < len(answers) else ""
+        if question:
+            current = question
+        elif not answer:
+            current = ""
+        base = question or current
+        if answer in _SM_ANSWER_HEADERS or not answer:
+            names.append(base)
+        else:
+            names.append(f"{base} - {answer}" if base else answer)
+    layout = _single_row(
+        "surveymonkey",
+        names,
+        _SURVEYMONKEY_METADATA,
+        {"response_id": "Respondent ID", "date": "End Date"},
+    )
+    return names, HeaderLayout(
+        tool=layout.tool,
+        header_rows=2,
+        timezones=layout.timezones,
+        metadata=layout.metadata,
+        hints=layout.hints,
+    )

@@ -1,0 +1,209 @@
+"""Dashboard queries over a workspace's stored responses; analytics stay in voc.analytics.
+
+These return counts, arrays and records; the NPS, CI and impact arithmetic is done by
+the same :mod:`voc.analytics` functions the CLI uses.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy.orm import Session
+
+from voc.store.models import Response, ThemeAssignmentRow
+from voc.store.records import CommentRecord, HitRecord, ResultFilters
+
+CommentSort = Literal["date_desc", "date_asc", "score_asc", "score_desc", "row"]
+
+_SORTS: dict[str, tuple[Any, ...]] = {
+    "date_desc": (Response.submitted_at.desc(), Response.id),
+    "date_asc": (Response.submitted_at.asc(), Response.id),
+    "score_asc": (Response.score.asc(), Response.id),
+    "score_desc": (Response.score.desc(), Response.id),
+    "row": (Response.upload_id, Response.row),
+}
+_CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class GroupCounts:
+    promoters: int
+    passives: int
+    detractors: int
+
+
+@dataclass(frozen=True)
+class ImpactInputs:
+    """Scores of the filtered responses and their 0/1 theme-mention matrix."""
+
+    scores: np.ndarray
+    mentions: np.ndarray  # (n, len(theme_ids))
+    n_commented: int
+
+
+class ResultQueries:
+    """Read-only dashboard queries, every one filtered by the workspace id first."""
+
+    def __init__(self, session: Session, workspace_id: str):
+        self.session = session
+        self.workspace_id = workspace_id
+
+    def _where(self, f: ResultFilters) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = [Response.workspace_id == self.workspace_id]
+        if f.upload_id:
+            conditions.append(Response.upload_id == f.upload_id)
+        if f.period_from:
+            conditions.append(Response.period >= f.period_from)
+        if f.period_to:
+            conditions.append(Response.period <= f.period_to)
+        if f.language:
+            conditions.append(Response.language == f.language)
+        if f.nps_group:
+            conditions.append(Response.nps_group == f.nps_group)
+        for column, value in f.segments:
+            conditions.append(Response.segments[column].as_string() == value)
+        if f.theme:
+            conditions.append(
+                Response.id.in_(
+                    select(ThemeAssignmentRow.response_pk).where(
+                        ThemeAssignmentRow.workspace_id == self.workspace_id,
+                        ThemeAssignmentRow.theme_id == f.theme,
+                    )
+                )
+            )
+        return conditions
+
+    def _group_columns(self) -> tuple[Any, ...]:
+        return tuple(
+            func.sum(case((Response.nps_group == g, 1), else_=0))
+            for g in ("promoter", "passive", "detractor")
+        )
+
+    def nps_counts(self, f: ResultFilters) -> GroupCounts:
+        row = self.session.execute(select(*self._group_columns()).where(*self._where(f))).one()
+        return GroupCounts(*(int(v or 0) for v in row))
+
+    def nps_counts_by_period(self, f: ResultFilters) -> list[tuple[str, GroupCounts]]:
+        statement = (
+            select(Response.period, *self._group_columns())
+            .where(*self._where(f), Response.period.is_not(None))
+            .group_by(Response.period)
+            .order_by(Response.period)
+        )
+        return [
+            (str(p), GroupCounts(int(a or 0), int(b or 0), int(c or 0)))
+            for p, a, b, c in self.session.execute(statement)
+        ]
+
+    def impact_inputs(self, f: ResultFilters, theme_ids: Sequence[str]) -> ImpactInputs:
+        where = self._where(f)
+        rows = self.session.execute(
+            select(Response.id, Response.score, Response.comment != "").where(*where)
+        ).all()
+        index = {pk: i for i, (pk, _, _) in enumerate(rows)}
+        scores = np.fromiter((r[1] for r in rows), dtype=int, count=len(rows))
+        column = {t: k for k, t in enumerate(theme_ids)}
+        mentions = np.zeros((len(rows), len(theme_ids)))
+        pairs = self.session.execute(
+            select(ThemeAssignmentRow.response_pk, ThemeAssignmentRow.theme_id)
+            .join(Response, Response.id == ThemeAssignmentRow.response_pk)
+            .where(ThemeAssignmentRow.workspace_id == self.workspace_id, *where)
+        )
+        for pk, theme_id in pairs:
+            if theme_id in column and pk in index:
+                mentions[index[pk], column[theme_id]] = 1.0
+        return ImpactInputs(scores, mentions, int(sum(1 for r in rows if r[2])))
+
+    def polarity_counts(self, f: ResultFilters) -> dict[str, dict[str, int]]:
+        statement = (
+            select(ThemeAssignmentRow.theme_id, ThemeAssignmentRow.polarity, func.count())
+            .join(Response, Response.id == ThemeAssignmentRow.response_pk)
+            .where(ThemeAssignmentRow.workspace_id == self.workspace_id, *self._where(f))
+            .group_by(ThemeAssignmentRow.theme_id, ThemeAssignmentRow.polarity)
+        )
+        out: dict[str, dict[str, int]] = defaultdict(dict)
+        for theme_id, polarity, n in self.session.execute(statement):
+            out[theme_id][polarity] = int(n)
+        return out
+
+    def count_comments(self, f: ResultFilters) -> int:
+        statement = select(func.count()).select_from(Response).where(*self._where(f))
+        return int(self.session.scalar(statement) or 0)
+
+    def comments(
+        self, f: ResultFilters, *, sort: CommentSort = "date_desc", offset: int = 0, limit: int = 50
+    ) -> list[CommentRecord]:
+        statement = (
+            select(Response).where(*self._where(f)).order_by(*_SORTS[sort]).offset(offset)
+        ).limit(limit)
+        return self._with_themes(statement)
+
+    def iter_comments(
+        self, f: ResultFilters, *, sort: CommentSort = "row"
+    ) -> Iterator[CommentRecord]:
+        """Every filtered comment, in chunks (exports)."""
+        offset = 0
+        while True:
+            chunk = self.comments(f, sort=sort, offset=offset, limit=_CHUNK)
+            yield from chunk
+            if len(chunk) < _CHUNK:
+                return
+            offset += _CHUNK
+
+    def quotes(
+        self, f: ResultFilters, theme_id: str, polarity: str, groups: Sequence[str], k: int
+    ) -> list[CommentRecord]:
+        """Up to k comments on ``theme_id`` with that polarity from those NPS groups."""
+        statement = (
+            select(Response)
+            .join(ThemeAssignmentRow, ThemeAssignmentRow.response_pk == Response.id)
+            .where(
+                *self._where(f),
+                and_(
+                    ThemeAssignmentRow.workspace_id == self.workspace_id,
+                    ThemeAssignmentRow.theme_id == theme_id,
+                    ThemeAssignmentRow.polarity == polarity,
+                ),
+                Response.nps_group.in_(list(groups)),
+            )
+            .order_by(ThemeAssignmentRow.confidence.desc(), Response.id)
+            .limit(k)
+        )
+        return self._with_themes(statement)
+
+    def _with_themes(self, statement: Select[Any]) -> list[CommentRecord]:
+        responses: list[Response] = list(self.session.scalars(statement))
+        hits: dict[int, list[HitRecord]] = defaultdict(list)
+        ids = [r.id for r in responses]
+        if ids:
+            for a in self.session.scalars(
+                select(ThemeAssignmentRow)
+                .where(
+                    ThemeAssignmentRow.workspace_id == self.workspace_id,
+                    ThemeAssignmentRow.response_pk.in_(ids),
+                )
+                .order_by(ThemeAssignmentRow.response_pk, ThemeAssignmentRow.start)
+            ):
+                hits[a.response_pk].append(
+                    HitRecord(a.theme_id, a.confidence, a.polarity, a.start, a.end)
+                )
+        return [
+            CommentRecord(
+                upload_id=r.upload_id,
+                row=r.row,
+                response_id=r.response_id,
+                score=r.score,
+                nps_group=r.nps_group,
+                submitted_at=r.submitted_at,
+                comment=r.comment,
+                language=r.language,
+                segments=dict(r.segments or {}),
+                themes=tuple(hits[r.id]),
+            )
+            for r in responses
+        ]

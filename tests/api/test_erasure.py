@@ -1,0 +1,64 @@
+"""GDPR erasure: deleting an upload or a workspace leaves nothing of it in the database."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from voc.store import Store
+
+from .conftest import Tenant
+from .test_service import SECRET, analysed
+
+
+def _everything(store: Store) -> str:
+    """Every value in every table, as text (to search for left-over data)."""
+    with store.engine.connect() as connection:
+        tables = [
+            "workspaces", "api_keys", "uploads", "responses", "theme_assignments",
+            "taxonomy_versions", "analysis_runs", "embeddings",
+        ]  # fmt: skip
+        return "\n".join(
+            " ".join(str(v) for v in row)
+            for table in tables
+            for row in connection.execute(text(f"SELECT * FROM {table}"))
+        )
+
+
+def test_deleting_an_upload_erases_its_data(
+    service: TestClient, store: Store, tenant_a: Tenant
+) -> None:
+    upload_id, job_id = analysed(service, tenant_a)
+    keep_id, _ = analysed(service, tenant_a)
+    before = store.count_workspace_rows(tenant_a.workspace_id)
+    assert before["responses"] == 12 and before["embeddings"] > 0
+    response = service.delete(f"/v1/uploads/{upload_id}", headers=tenant_a.headers("analyst"))
+    assert response.status_code == 204
+    after = store.count_workspace_rows(tenant_a.workspace_id)
+    assert after["responses"] == 6 and after["uploads"] == 1 and after["analysis_runs"] == 1
+    assert after["embeddings"] == 0  # the cache is dropped with any erasure
+    dump = _everything(store)
+    assert upload_id not in dump and job_id not in dump
+    assert service.get(f"/v1/uploads/{upload_id}", headers=tenant_a.headers()).status_code == 404
+    assert service.get(f"/v1/uploads/{keep_id}", headers=tenant_a.headers()).status_code == 200
+
+
+def test_deleting_a_workspace_leaves_nothing(
+    service: TestClient, store: Store, tenant_a: Tenant, tenant_b: Tenant
+) -> None:
+    analysed(service, tenant_a)
+    service.put(
+        "/v1/taxonomy",
+        json={"content": "version: 1\nname: x\nthemes:\n  - id: t\n    labels: {en: T}\n"
+              "    seeds:\n      negative:\n        sv: [fel]\n"},
+        headers=tenant_a.headers(),
+    )  # fmt: skip
+    analysed(service, tenant_b)
+    assert service.delete("/v1/workspace", headers=tenant_a.headers()).status_code == 204
+    assert set(store.count_workspace_rows(tenant_a.workspace_id).values()) == {0}
+    dump = _everything(store)
+    assert tenant_a.workspace_id not in dump
+    # B's copy of the same comments is untouched; A's keys no longer work.
+    assert SECRET in dump
+    assert store.count_workspace_rows(tenant_b.workspace_id)["responses"] == 6
+    assert service.get("/v1/uploads", headers=tenant_a.headers()).status_code == 401

@@ -1,0 +1,235 @@
+"""The analysis task: in-process and on Celery workers (real Redis), idempotent on retry."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from voc.api.ingest import read_upload, response_rows
+from voc.config import Settings
+from voc.jobs import AnalyzerPool, CeleryRunner, run_analysis
+from voc.pipeline import Analyzer
+from voc.store import Store
+from voc.store.testing import unreachable
+
+BROKER = "redis://127.0.0.1:6379/15"
+WORDS = [
+    "fel",
+    "faktura",
+    "kunnig",
+    "personal",
+    "väntetid",
+    "telefon",
+    "portalen",
+    "krånglig",
+    "bra",
+    "dyr",
+    "pris",
+    "leverans",
+    "snabb",
+    "svar",
+    "kompetent",
+    "trevlig",
+    "feil",
+    "fakturaen",
+    "ventetid",
+    "wrong",
+    "invoice",
+    "staff",
+]
+
+
+def survey(n: int) -> bytes:
+    rng = random.Random(7)
+    lines = ["Response ID,Date,Score,Comment,Office"]
+    for i in range(n):
+        comment = " ".join(rng.choices(WORDS, k=6))
+        office = "Oslo" if i % 2 else "Malmö"
+        lines.append(f"{i},2026-0{1 + i % 6}-1{i % 9},{rng.randint(0, 10)},{comment},{office}")
+    return "\n".join(lines).encode()
+
+
+def settings_for(database_url: str, **extra: Any) -> Settings:
+    return Settings(
+        embedding_model="hashing", bootstrap_samples=100, database_url=database_url, **extra
+    )
+
+
+def committed_upload(store: Store, settings: Settings, content: bytes) -> tuple[str, str]:
+    ws = store.create_workspace(f"jobs-{uuid.uuid4().hex[:6]}")
+    _, loaded = read_upload(content, "survey.csv", None, settings)
+    with store.workspace(ws.id) as repo:
+        upload = repo.add_upload("survey.csv", content)
+        repo.commit_upload(
+            upload.id,
+            loaded.report.mapping.model_dump(mode="json"),
+            loaded.report.model_dump(mode="json"),
+            response_rows(loaded),
+        )
+    return ws.id, upload.id
+
+
+def snapshot(store: Store, workspace_id: str, run_id: str) -> tuple[Any, ...]:
+    """What a run stored: languages, theme rows (with the count), the report minus its time."""
+    with store.engine.connect() as c:
+        themes = sorted(
+            (row, theme, pol, start, end, round(conf, 5))
+            for row, theme, pol, start, end, conf in c.execute(
+                text(
+                    "SELECT r.row, a.theme_id, a.polarity, a.start, a.end, a.confidence "
+                    "FROM theme_assignments a JOIN responses r ON r.id = a.response_pk "
+                    "WHERE a.workspace_id = :ws"
+                ),
+                {"ws": workspace_id},
+            )
+        )
+        languages = sorted(
+            c.execute(
+                text("SELECT row, language FROM responses WHERE workspace_id = :ws"),
+                {"ws": workspace_id},
+            ).all()
+        )
+    with store.workspace(workspace_id) as repo:
+        report = repo.run_report(run_id)
+    report.pop("generated_at")
+    return len(themes), themes, [tuple(x) for x in languages], report
+
+
+@pytest.fixture()
+def store(database_url: str) -> Iterator[Store]:
+    store = Store(database_url)
+    store.upgrade()
+    yield store
+    store.dispose()
+
+
+@pytest.fixture(scope="module")
+def pool() -> AnalyzerPool:
+    analyzer = Analyzer(Settings(embedding_model="hashing", bootstrap_samples=100))
+    analyzer.warm_up()
+    return AnalyzerPool(analyzer)
+
+
+def test_a_repeated_run_stores_nothing_twice(store: Store, pool: AnalyzerPool) -> None:
+    settings = settings_for(store.url)
+    ws, upload_id = committed_upload(store, settings, survey(60))
+    with store.workspace(ws) as repo:
+        run = repo.create_run(upload_id, None)
+    run_analysis(store, pool, ws, run.id)
+    first = snapshot(store, ws, run.id)
+    # A redelivered message for a finished job is a no-op...
+    run_analysis(store, pool, ws, run.id)
+    with store.workspace(ws) as repo:
+        assert repo.get_run(run.id).attempts == 1
+        # ...and a job that died after writing runs again to the same rows.
+        repo.update_run(run.id, status="running")
+    run_analysis(store, pool, ws, run.id)
+    assert snapshot(store, ws, run.id) == first
+    assert first[0] > 0
+
+
+# --- Celery with the real Redis broker -------------------------------------------------
+
+
+@pytest.fixture()
+def broker() -> Iterator[str]:
+    import redis
+
+    client = redis.Redis.from_url(BROKER)
+    try:
+        client.ping()
+    except Exception as exc:  # the server is not there
+        unreachable(f"Redis at {BROKER}", exc)
+    queue = f"voc-test-{uuid.uuid4().hex[:8]}"
+    yield queue
+    client.delete(queue)
+    client.close()
+
+
+class Workers:
+    """Starts ``voc worker`` processes for one queue and database; kills them at the end."""
+
+    def __init__(self, settings: Settings, tmp: Path):
+        self.env = {
+            **os.environ,
+            "VOC_DATABASE_URL": settings.database_url,
+            "VOC_EMBEDDING_MODEL": "hashing",
+            "VOC_BOOTSTRAP_SAMPLES": "100",
+            "VOC_BROKER_URL": settings.broker_url,
+            "VOC_CELERY_QUEUE": settings.celery_queue,
+            "VOC_BROKER_VISIBILITY_TIMEOUT_S": str(settings.broker_visibility_timeout_s),
+        }
+        self.tmp = tmp
+        self.procs: list[subprocess.Popen[bytes]] = []
+
+    def start(self) -> subprocess.Popen[bytes]:
+        log = (self.tmp / f"worker{len(self.procs)}.log").open("wb")
+        voc = Path(sys.executable).with_name("voc")
+        proc = subprocess.Popen([str(voc), "worker"], env=self.env, stdout=log, stderr=log)
+        self.procs.append(proc)
+        return proc
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGKILL)
+                proc.wait(10)
+
+
+def wait_run(store: Store, ws: str, run_id: str, until: Any, timeout: float) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with store.workspace(ws) as repo:
+            run = repo.get_run(run_id)
+        if until(run):
+            return run
+        time.sleep(0.1)
+    raise AssertionError(f"job {run_id} stuck at {run}")
+
+
+@pytest.mark.celery
+def test_killed_worker_job_is_retried_with_the_same_result(
+    store: Store, pool: AnalyzerPool, broker: str, tmp_path: Path
+) -> None:
+    settings = settings_for(
+        store.url, broker_url=BROKER, celery_queue=broker, broker_visibility_timeout_s=3
+    )
+    ws, upload_id = committed_upload(store, settings, survey(900))
+    with store.workspace(ws) as repo:
+        reference_run = repo.create_run(upload_id, None)
+    run_analysis(store, pool, ws, reference_run.id)  # uninterrupted, in-process
+    reference = snapshot(store, ws, reference_run.id)
+
+    workers = Workers(settings, tmp_path)
+    try:
+        first = workers.start()
+        with store.workspace(ws) as repo:
+            run = repo.create_run(upload_id, None)
+        CeleryRunner(settings).submit(ws, run.id)
+        seen = wait_run(store, ws, run.id, lambda r: r.stage == "themes", 120)
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+        assert seen.status == "running"
+        with store.workspace(ws) as repo:
+            assert repo.get_run(run.id).status == "running"  # killed mid-job
+
+        workers.start()
+        done = wait_run(store, ws, run.id, lambda r: r.status != "running", 120)
+    finally:
+        workers.stop()
+    logs = "\n".join(p.read_text(errors="replace") for p in tmp_path.glob("worker*.log"))
+    assert done.status == "succeeded", logs[-3000:]
+    assert done.attempts >= 2 and done.progress == 100
+    assert snapshot(store, ws, run.id) == reference
+    assert store.count_workspace_rows(ws)["responses"] == 900
