@@ -12,7 +12,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from voc.analytics.results import RankedTheme
 from voc.config import Settings
@@ -184,38 +183,29 @@ def print_summary(report: Report, out: Console) -> None:
         ),
         ("Strengths", [e.theme_id for e in report.ranked_strengths] or report.strengths, "green"),
     ):
-        table = Table(
-            title=title,
-            title_justify="left",
-            title_style=f"bold {style}",
-            show_lines=False,
-            expand=True,
-        )
-        table.add_column("Theme", no_wrap=True)
-        table.add_column("Impact (95% CI)", no_wrap=True)
-        table.add_column("n", justify="right")
-        table.add_column("Co-mentions fixed", no_wrap=True)
-        table.add_column("Reach", justify="right")
-        table.add_column("Trend", no_wrap=True)
-        table.add_column("Quote", overflow="fold", ratio=1)
-        for theme_id in ids[:5]:
-            t = themes[theme_id]
-            sure = "" if t.significant else " [yellow]?[/]"
-            quote = (
-                f"“{_shorten(t.quotes[0].text)}” ({t.quotes[0].language}, {t.quotes[0].score})"
-                if t.quotes
-                else ""
-            )
-            table.add_row(
-                t.label,
-                f"{t.impact:+.1f} {_fmt_ci(t.impact_ci_low, t.impact_ci_high)}{sure}",
-                str(t.n_comments),
-                *_ranked_cells(ranked.get(theme_id)),
-                quote,
-            )
+        # A block per theme rather than a table: it stays readable at 80 columns,
+        # in CI logs and when piped to a file.
+        out.print(f"\n[bold {style}]{title}[/]")
         if not ids:
-            table.add_row("(none measurable)", "", "", "", "", "", "")
-        out.print(table)
+            out.print("  (none measurable)")
+        for rank, theme_id in enumerate(ids[:5], start=1):
+            t = themes[theme_id]
+            sure = "" if t.significant else " [yellow](uncertain)[/]"
+            held, reach, trend = _ranked_cells(ranked.get(theme_id))
+            details = [f"n={t.n_comments}"]
+            if held:
+                details.append(f"co-mentions fixed {held}")
+            if reach:
+                details.append(f"reach {reach}")
+            if trend:
+                details.append(f"trend {trend}")
+            out.print(
+                f" {rank}. [bold]{t.label}[/]  impact {t.impact:+.1f} "
+                f"{_fmt_ci(t.impact_ci_low, t.impact_ci_high)}{sure}  [dim]{' · '.join(details)}[/]"
+            )
+            if t.quotes:
+                q = t.quotes[0]
+                out.print(f"    “{_shorten(q.text)}” [dim]({q.language}, score {q.score})[/]")
     _print_actions(report, out)
     if report.monthly_nps:
         last = report.monthly_nps[-6:]

@@ -61,7 +61,7 @@ def test_summary_and_html_show_the_analytics(report: Report) -> None:
     print_summary(report, Console(file=buffer, width=200, color_system=None))
     text = buffer.getvalue()
     assert "Grouping: NPS 0-10" in text and "What if:" in text and "Alerts (" in text
-    assert "Co-mentions fixed" in text and "Trend over" in text
+    assert "co-mentions fixed" in text and "Trend over" in text
     html = render_html(report)
     for heading in (
         "Alerts: act today",

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from voc.io.dates import parse_date, parse_dates, to_datetime_series
+from voc.io.dates import (
+    header_timezone,
+    parse_date,
+    parse_date_column,
+    parse_dates,
+    to_datetime_series,
+)
 
 
 @pytest.mark.parametrize(
@@ -63,3 +70,46 @@ def test_round_trip_iso_and_dotted(when: dt.datetime) -> None:
     when = when.replace(microsecond=0)
     assert parse_date(when.isoformat()) == when
     assert parse_date(when.strftime("%d.%m.%Y %H:%M:%S")) == when
+
+
+def _utc(when: dt.datetime | None, zone: str) -> pd.Timestamp:
+    if when is None:
+        return pd.NaT  # type: ignore[return-value]
+    return pd.Timestamp(when).tz_localize(zone).tz_convert("UTC").tz_localize(None)
+
+
+@pytest.mark.parametrize("size", [50, 3000])  # below and above the vectorised threshold
+def test_date_column_matches_per_value_reading(size: int) -> None:
+    iso = [
+        f"2026-{1 + i % 12:02d}-{1 + i % 28:02d} {i % 24:02d}:{i % 60:02d}:07" for i in range(size)
+    ]
+    odd = [
+        "14.03.2026 09:12",
+        "",
+        "garbage",
+        "2026-03-14T09:12:00+01:00",
+        "46095",
+        "2026-02-30 10:00:00",
+    ]
+    values = iso + odd
+    result = parse_date_column(values, "Europe/Stockholm")
+    assert result.dtype == "datetime64[ns]"
+    per_value = parse_dates(values)
+    expected = [_utc(w, "Europe/Stockholm") for w in per_value]
+    expected[size + 3] = pd.Timestamp("2026-03-14 08:12")  # its own offset, not the zone's
+    assert pd.Series(result).tolist() == pd.Series(expected, dtype="datetime64[ns]").tolist()
+    assert pd.isna(result[size + 2]) and pd.isna(result[size + 5])  # junk, 30 February
+
+
+def test_header_time_zones() -> None:
+    assert header_timezone("Submit Date (UTC)") == "UTC"
+    assert header_timezone("Datum (UTC+01:00)") == "UTC+01:00"
+    assert header_timezone("Tid (GMT-5)") == "UTC-05:00"
+    assert header_timezone("Svarstid (Europe/Stockholm)") == "Europe/Stockholm"
+    assert header_timezone("Datum (Mars/Olympus)") is None
+    assert header_timezone("Date") is None
+
+
+def test_am_pm_settles_an_ambiguous_slashed_column_as_us() -> None:
+    assert parse_dates(["03/04/2026 09:00 AM"]) == [dt.datetime(2026, 3, 4, 9)]
+    assert parse_dates(["03/04/2026 09:00"]) == [dt.datetime(2026, 4, 3, 9)]

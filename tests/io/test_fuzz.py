@@ -67,9 +67,7 @@ def load_or_input_error(data: bytes, name: str | None) -> None:
 @st.composite
 def tables(draw: st.DrawFn) -> tuple[list[str], list[list[str]]]:
     header = draw(st.lists(_NAME, min_size=1, max_size=5, unique=True))
-    rows = draw(
-        st.lists(st.lists(_CELL, min_size=len(header), max_size=len(header)), max_size=8)
-    )
+    rows = draw(st.lists(st.lists(_CELL, min_size=len(header), max_size=len(header)), max_size=8))
     return header, rows
 
 
@@ -150,7 +148,9 @@ def test_truncated_text_files(
 
 @FUZZ
 @given(
-    prefix=st.sampled_from([b"", b"Score,Comment\n", b"sep=;\nBetyg;Kommentar\r\n", b"\xef\xbb\xbf"]),
+    prefix=st.sampled_from(
+        [b"", b"Score,Comment\n", b"sep=;\nBetyg;Kommentar\r\n", b"\xef\xbb\xbf"]
+    ),
     data=st.binary(max_size=2000),
     name=st.sampled_from(["e.csv", "e.xlsx", "e.txt", None]),
 )

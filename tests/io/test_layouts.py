@@ -54,7 +54,9 @@ def test_qualtrics_three_header_rows() -> None:
     assert frame["row"].tolist()[:3] == [4, 5, 6]  # data starts below the three header rows
     assert frame["response_id"].iloc[0] == "R_1a2B3c4D5e6F7g8"
     assert frame["score"].tolist() == [10, 3, 8, 9, 5, 10, 7, 0, 9]
-    assert frame["comment"].iloc[0] == "Snabb och kunnig rådgivare\nPersonalen är trevlig och kunnig"
+    assert (
+        frame["comment"].iloc[0] == "Snabb och kunnig rådgivare\nPersonalen är trevlig och kunnig"
+    )
     assert frame["comment"].iloc[1] == "Lang ventetid på telefon\nRing meg tilbake på [phone]"
     # Europe/Stockholm: UTC+1 in winter, UTC+2 after the last Sunday of March.
     assert frame["submitted_at"].iloc[0] == pd.Timestamp("2026-03-02 08:12:40")
@@ -196,9 +198,7 @@ def test_delighted() -> None:
     assert (report.rows_read, report.rows_used, report.duplicates_removed) == (5, 4, 1)
     (duplicate,) = report.skipped
     assert (duplicate.row, duplicate.column, duplicate.value) == (5, "Response ID", "202")
-    assert duplicate.reason == (
-        "duplicate of row 3: same response id, date, score and comment"
-    )
+    assert duplicate.reason == ("duplicate of row 3: same response id, date, score and comment")
     frame = loaded.frame
     assert frame["response_id"].tolist() == ["201", "202", "203", "204"]
     assert frame["submitted_at"].tolist()[::3] == [

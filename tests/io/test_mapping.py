@@ -37,7 +37,10 @@ def export(tmp_path: Path) -> Path:
 def test_two_comment_questions_become_two_fields_of_one_response(export: Path) -> None:
     loaded = load_survey(export)
     mapping = loaded.report.mapping
-    assert (mapping.comment, mapping.extra_comments) == ("Vad gör vi bra?", ["Vad kan vi förbättra?"])
+    assert (mapping.comment, mapping.extra_comments) == (
+        "Vad gör vi bra?",
+        ["Vad kan vi förbättra?"],
+    )
     assert mapping.comment_fields == ["Vad gör vi bra?", "Vad kan vi förbättra?"]
     assert loaded.frame["comment"].tolist() == [
         "Snabba svar\nLängre öppettider",
@@ -119,7 +122,7 @@ def test_json_mapping_file_with_a_question_text_for_a_qualtrics_id(tmp_path: Pat
 def test_bad_mapping_files(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "m.yaml"
     path.write_text(content, encoding="utf-8")
-    with pytest.raises(InputError, match="m.yaml") as caught:
+    with pytest.raises(InputError, match=r"m\.yaml") as caught:
         load_mapping(path)
     assert message in str(caught.value)
 

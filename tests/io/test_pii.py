@@ -44,6 +44,7 @@ from voc.io.pii import (
         ("+46 (0)70-123 45 67", "[phone]", "phone"),
         ("+46701234567", "[phone]", "phone"),
         ("0046 70 123 45 67", "[phone]", "phone"),
+        ("0046701234567", "[phone]", "phone"),
         ("ring meg på 912 34 567", "ring meg på [phone]", "phone"),
         ("tlf 22 12 34 56", "tlf [phone]", "phone"),
         ("+47 912 34 567", "[phone]", "phone"),
@@ -146,7 +147,18 @@ def test_a_row_shown_whole_in_the_report_is_redacted_too() -> None:
 
 
 _WORDS = st.sampled_from(
-    ["Bra", "service", "10", "av", "1 200 kr", "2026-03-02", "22.11.2026", "9/10", "tack", "faktura"]
+    [
+        "Bra",
+        "service",
+        "10",
+        "av",
+        "1 200 kr",
+        "2026-03-02",
+        "22.11.2026",
+        "9/10",
+        "tack",
+        "faktura",
+    ]
 )
 
 

@@ -82,13 +82,47 @@ def test_file_over_the_size_limit(tmp_path: Path) -> None:
     assert str(caught.value).startswith("'big.csv' is 1.2 MB, larger than the 1 MB limit")
 
 
-def test_upload_over_the_size_limit_is_not_read_whole() -> None:
+def test_upload_over_the_size_limit_is_not_read() -> None:
     upload = io.BytesIO(CSV + b"7,Ok\n" * 260_000)
+    with pytest.raises(
+        InputError, match=re.escape("'big.csv' is 1.2 MB, larger than the 1 MB limit")
+    ):
+        load_survey(upload, filename="big.csv", settings=Settings(max_upload_mb=1))
+    assert upload.tell() == 0  # sized by seeking, not by reading
+
+
+class _Unseekable(io.RawIOBase):
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
+        chunk = self._data.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+def test_unseekable_upload_over_the_size_limit_is_not_read_whole() -> None:
+    upload = _Unseekable(CSV + b"7,Ok\n" * 260_000)
     with pytest.raises(
         InputError, match=re.escape("'big.csv' is over 1.0 MB, larger than the 1 MB limit")
     ):
-        load_survey(upload, filename="big.csv", settings=Settings(max_upload_mb=1))
-    assert upload.tell() == 1024 * 1024 + 1
+        load_survey(upload, filename="big.csv", settings=Settings(max_upload_mb=1))  # type: ignore[arg-type]
+    assert upload._data.tell() == 1024 * 1024 + 1
+
+
+def test_unseekable_and_text_uploads_are_read() -> None:
+    assert load_survey(_Unseekable(CSV), filename="e.csv").report.rows_used == 1  # type: ignore[arg-type]
+    text = io.StringIO("Score,Comment\n9,Bra\n")
+    assert load_survey(text, filename="e.csv").report.rows_used == 1  # type: ignore[arg-type]
+
+
+def test_upload_is_not_closed() -> None:
+    upload = io.BytesIO(CSV)
+    load_survey(upload, filename="e.csv")
+    assert not upload.closed
 
 
 @settings(max_examples=150, deadline=None)

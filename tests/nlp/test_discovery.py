@@ -54,11 +54,12 @@ def planted(n_per_cell: int, seed: int = 0) -> tuple[np.ndarray, list[str], list
 
 
 def purity(labels: np.ndarray, truth: list[str]) -> float:
-    """Share of planted themes that land, all languages together, in one discovered theme."""
-    ok = 0
+    """Share of planted themes whose comments (outliers aside) land in one theme of their own."""
+    ok, used = 0, set()
     for theme in THEMES:
-        found = {int(lab) for lab, t in zip(labels, truth, strict=True) if t == theme}
-        ok += len(found) == 1 and OUTLIER not in found
+        found = {int(lab) for lab, t in zip(labels, truth, strict=True) if t == theme} - {OUTLIER}
+        ok += len(found) == 1 and not found & used
+        used |= found
     return ok / len(THEMES)
 
 

@@ -40,8 +40,9 @@ from voc.types import Quote
 
 METHOD = (
     "priority = NPS points at stake: impact (co-mention-aware where the driver model "
-    "is available, else one at a time), plus for a rising improvement area the projected "
-    "further loss over {horizon} periods; significant themes first"
+    "is available, else one at a time), plus for a rising improvement area the further "
+    "loss over {horizon} periods projected from the lower 95% bound of its share's slope "
+    "(a cautious projection); significant themes first"
 )
 
 
@@ -129,7 +130,9 @@ def _entry(
     projected = 0.0
     if kind == "improvement" and trend is not None and trend.direction == "rising":
         gap = stat.nps_without.nps - stat.nps_with.nps
-        projected = trend.slope / 100.0 * horizon * max(gap, 0.0)
+        # The lower bound, not the point slope: a noisy rise must not outrank a large,
+        # certain problem on a guess.
+        projected = max(trend.ci_low, 0.0) / 100.0 * horizon * max(gap, 0.0)
     worsening = trend is not None and trend.direction == (
         "rising" if kind == "improvement" else "falling"
     )

@@ -31,36 +31,17 @@ from voc.io.headers import (
     header_rank,
 )
 from voc.io.layouts import TableLayout
+from voc.io.overrides import TIDY_COLUMNS, ColumnOverrides, resolve_overrides
 from voc.io.table import LAYOUT_ATTR
 from voc.io.values import is_number, is_score_like
 from voc.types import ColumnMapping
 
 logger = logging.getLogger(__name__)
 
-TIDY_COLUMNS = ("row", "response_id", "score", "comment", "submitted_at")
+__all__ = ["TIDY_COLUMNS", "ColumnOverrides", "DetectedColumns", "detect_columns"]
 
 MAX_SEGMENT_VALUES = 50
 _SAMPLE = 1000
-_ROLES = ("score", "comment", "date", "response_id", "respondent")
-
-
-@dataclass(frozen=True)
-class ColumnOverrides:
-    """Columns a user forces (CLI flags, API fields, a mapping file); None leaves the choice
-    to detection.
-
-    ``extra_comments`` are further comment fields of the same response; when ``comment``
-    is forced and ``extra_comments`` is None, there are none. ``respondent`` names who
-    answered (a customer or account id that may repeat), used to find duplicates.
-    """
-
-    score: str | None = None
-    comment: str | None = None
-    date: str | None = None
-    response_id: str | None = None
-    segments: tuple[str, ...] | None = None  # None = auto-detect segment columns
-    extra_comments: tuple[str, ...] | None = None
-    respondent: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,7 +53,7 @@ class DetectedColumns:
 
     @property
     def comment_fields(self) -> list[str]:
-        """Every comment column, the main one and the extra ones, in file order."""
+        """Every comment column: the main one, then the extra ones."""
         return self.mapping.comment_fields
 
 
@@ -83,8 +64,13 @@ class _Profile:
         self.name = name
         self.position = position
         self.label = label  # the question text under a survey tool's column id
-        self._nonempty = column[column != ""]
-        self.sample: list[str] = self._nonempty.head(_SAMPLE).tolist()
+        self._column = column
+        filled = column != ""
+        self.n_values = int(filled.sum())
+        self._has_empty = self.n_values < len(column)
+        # Only a sample is kept: holding every column's non-empty cells at once would
+        # double the table's pointers while the columns are chosen.
+        self.sample: list[str] = column[filled].head(_SAMPLE).tolist()
         self._shares: dict[str, float] = {}
 
     def rank(self, words: Sequence[str]) -> int | None:
@@ -96,13 +82,10 @@ class _Profile:
         ]
         return min(ranks) if ranks else None
 
-    @property
-    def n_values(self) -> int:
-        return len(self._nonempty)
-
     @cached_property
     def distinct(self) -> int:
-        return int(self._nonempty.nunique())
+        """Distinct non-empty values."""
+        return int(self._column.nunique()) - int(self._has_empty)
 
     def share(self, test: str) -> float:
         """Share of the sampled cells that pass ``test``."""
@@ -159,7 +142,7 @@ def detect_columns(
         _Profile(name, i, cells[name], layout.labels.get(name, "")) for i, name in enumerate(names)
     ]
     by_name = {p.name: p for p in profiles}
-    forced, forced_lists = _resolve_overrides(names, overrides, layout)
+    forced, forced_lists = resolve_overrides(names, overrides, layout)
     taken = set(forced.values()) | {n for group in forced_lists.values() for n in group}
     # The tool's bookkeeping columns are only ever taken when the tool says so (hints).
     free = [p for p in profiles if p.name not in layout.metadata]
@@ -220,68 +203,6 @@ def detect_columns(
     )
     logger.info("column mapping: %s", mapping.model_dump())
     return DetectedColumns(mapping=mapping, notes=tuple(notes))
-
-
-def _resolve_overrides(
-    names: list[str], overrides: ColumnOverrides, layout: TableLayout
-) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """The forced role columns by role, and the forced lists (segments, extra comments)."""
-    labels = {name: layout.labels.get(name, "") for name in names}
-
-    def find(name: str, role: str) -> str:
-        if name in names:
-            return name
-        wanted = _loose(name)
-        for candidates in (
-            [n for n in names if _loose(n) == wanted],
-            [n for n in names if labels[n] and _loose(labels[n]) == wanted],
-        ):
-            if len(candidates) == 1:
-                return candidates[0]
-        raise InputError(
-            f"not found (given for {role}); available columns: {names!r}",
-            column=name,
-        )
-
-    forced: dict[str, str] = {}
-    used: dict[str, str] = {}
-
-    def claim(found: str, role: str) -> None:
-        if found in used:
-            raise InputError(f"is given for both {used[found]} and {role}", column=found)
-        used[found] = role
-
-    for role in _ROLES:
-        given = getattr(overrides, role)
-        if given is None:
-            continue
-        found = find(given, role)
-        claim(found, role)
-        forced[role] = found
-    lists: dict[str, list[str]] = {}
-    for role in ("extra_comments", "segments"):
-        given_list = getattr(overrides, role)
-        if given_list is None:
-            continue
-        chosen: list[str] = []
-        for given in given_list:
-            found = find(given, role)
-            if found in chosen:
-                continue
-            claim(found, role)
-            if role == "segments" and found in TIDY_COLUMNS:
-                raise InputError(
-                    "cannot be a segment: the loaded table has a column of that name itself; "
-                    "rename it",
-                    column=found,
-                )
-            chosen.append(found)
-        lists[role] = chosen
-    return forced, lists
-
-
-def _loose(name: str) -> str:
-    return " ".join(name.split()).casefold()
 
 
 def _hinted_score(name: str | None, by_name: dict[str, _Profile]) -> str | None:

@@ -99,45 +99,56 @@ def parse_date_column(
             (see :func:`header_timezone`); None keeps them as written.
     """
     array = np.asarray(values, dtype=object)
-    codes, uniques = pd.factorize(array)
+    result = np.full(len(array), np.datetime64("NaT"), dtype="datetime64[ns]")
+    explicit = np.zeros(len(array), dtype=bool)  # the value carried its own offset
+    # Large columns in one ISO shape are read by pandas in one call; only the values it
+    # could not read go through the per-value reader, once per distinct value.
+    todo = _fast_parse(array, result) if len(array) >= _FAST_MIN_VALUES else None
+    rest = array if todo is None else array[todo]
+    codes, uniques = pd.factorize(rest)
     texts = [str(u) for u in uniques]
+    day_first = slash_day_first(texts)
     parsed = np.full(len(texts), np.datetime64("NaT"), dtype="datetime64[ns]")
-    explicit = np.zeros(len(texts), dtype=bool)  # the value carried its own offset
-    todo = _fast_parse(texts, parsed) if len(texts) >= _FAST_MIN_VALUES else range(len(texts))
-    day_first = slash_day_first([texts[i] for i in todo])
-    for i in todo:
-        when = _parse(texts[i], day_first, allow_numbers=True)
+    had_offset = np.zeros(len(texts), dtype=bool)
+    for i, text in enumerate(texts):
+        when = _parse(text, day_first, allow_numbers=True)
         if when is None:
             continue
         if when.tzinfo is not None:
-            explicit[i] = True
+            had_offset[i] = True
             when = when.astimezone(dt.UTC).replace(tzinfo=None)
         parsed[i] = np.datetime64(when, "ns")
+    known = codes >= 0
+    positions = np.flatnonzero(todo) if todo is not None else np.arange(len(array))
+    result[positions[known]] = parsed[codes[known]]
+    explicit[positions[known]] = had_offset[codes[known]]
     zone = resolve_timezone(timezone)
     if zone is not None and zone is not dt.UTC:
-        local = ~explicit & ~np.isnat(parsed)
+        local = ~explicit & ~np.isnat(result)
         if local.any():
-            parsed[local] = _to_utc(parsed[local], zone)
-    result = np.full(len(array), np.datetime64("NaT"), dtype="datetime64[ns]")
-    known = codes >= 0
-    result[known] = parsed[codes[known]]
+            result[local] = _to_utc(result[local], zone)
     return result
 
 
-def _fast_parse(texts: list[str], parsed: np.ndarray) -> list[int]:
-    """Fill ``parsed`` for the values of the column's common ISO shape; the rest's indexes."""
-    first = next((t for t in texts if t.strip()), "")
-    fmt = next((f for pattern, f in _FAST_FORMATS if pattern.match(first)), None)
+def _fast_parse(array: np.ndarray, result: np.ndarray) -> np.ndarray | None:
+    """Fill ``result`` where pandas reads the column's common ISO shape.
+
+    Returns the mask of non-empty values left for the per-value reader, or None when the
+    column has no such shape (every value is left).
+    """
+    first = next((v for v in array[:_FAST_MIN_VALUES] if str(v).strip()), "")
+    fmt = next((f for pattern, f in _FAST_FORMATS if pattern.match(str(first))), None)
     if fmt is None:
-        return list(range(len(texts)))
+        return None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        stamps = pd.to_datetime(pd.Series(texts, dtype=object), format=fmt, errors="coerce")
+        stamps = pd.to_datetime(pd.Series(array, dtype=object), format=fmt, errors="coerce")
     values = stamps.to_numpy(dtype="datetime64[ns]")
     years = stamps.dt.year.to_numpy()
     ok = ~np.isnat(values) & (years >= _EARLIEST) & (years <= _LATEST)
-    parsed[ok] = values[ok]
-    return [i for i in np.flatnonzero(~ok).tolist() if texts[i].strip()]
+    result[ok] = values[ok]
+    left: np.ndarray = ~ok & (array != "")
+    return left
 
 
 def _to_utc(local: np.ndarray, zone: dt.tzinfo) -> np.ndarray:

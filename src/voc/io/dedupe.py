@@ -10,27 +10,34 @@ and counted in a warning instead. Every removed row is listed, never dropped sil
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from voc.types import ColumnMapping, SkippedRow
 
 
 def find_duplicates(
-    rows: pd.DataFrame, mapping: ColumnMapping
+    cells: pd.DataFrame, mapping: ColumnMapping, rows: np.ndarray | None = None
 ) -> tuple[list[SkippedRow], str | None]:
-    """The repeats among ``rows`` (raw cells indexed by row number), each with the row it
+    """The repeats among ``cells`` (raw cells indexed by row number), each with the row it
     repeats, and a warning when repeats were seen but could not be told from new answers.
+
+    Args:
+        rows: a boolean mask of the rows to consider (the usable ones); all by default.
     """
     answer = [mapping.score, *mapping.comment_fields]
     who = mapping.response_id or mapping.respondent
     if who is None:
-        return [], _unattributed_note(rows, mapping, answer)
+        return [], _unattributed_note(_select(cells, rows, [mapping.date, *answer]), mapping)
     if mapping.response_id is None and mapping.date is None:
         return [], None  # one customer may give the same answer again a month later
-    columns = list(dict.fromkeys([who, *([mapping.date] if mapping.date else []), *answer]))
-    keys = rows[columns]
+    keys = _select(cells, rows, [who, mapping.date, *answer])
     known = (keys[who] != "").to_numpy()
-    involved = keys.duplicated(keep=False).to_numpy() & known
+    # One 64-bit hash per row instead of pandas' per-column factorisation, which for a
+    # million unique ids and comments costs hundreds of MB; rows whose hashes collide are
+    # compared in full below, so a collision can never remove a response.
+    hashes = pd.util.hash_pandas_object(keys, index=False)
+    involved = hashes.duplicated(keep=False).to_numpy() & known
     if not involved.any():
         return [], None
     first_row: dict[tuple[str, ...], int] = {}
@@ -54,6 +61,14 @@ def find_duplicates(
     return repeats, None
 
 
+def _select(
+    cells: pd.DataFrame, rows: np.ndarray | None, columns: list[str | None]
+) -> pd.DataFrame:
+    # Only the key columns of the rows asked for: a copy of pointers, never of every column.
+    names = list(dict.fromkeys(c for c in columns if c))
+    return cells[names] if rows is None else cells.loc[rows, names]
+
+
 def _what(mapping: ColumnMapping) -> str:
     items = ["response id" if mapping.response_id else "respondent"]
     items += ["date"] if mapping.date else []
@@ -61,12 +76,12 @@ def _what(mapping: ColumnMapping) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _unattributed_note(rows: pd.DataFrame, mapping: ColumnMapping, answer: list[str]) -> str | None:
+def _unattributed_note(keys: pd.DataFrame, mapping: ColumnMapping) -> str | None:
     if mapping.date is None or not mapping.comment_fields:
         return None
-    keys = rows[[mapping.date, *answer]]
     dated_with_text = (keys[mapping.date] != "") & (keys[mapping.comment_fields] != "").any(axis=1)
-    repeated = int((keys.duplicated(keep="first") & dated_with_text).sum())
+    repeats = pd.util.hash_pandas_object(keys, index=False).duplicated(keep="first")
+    repeated = int((repeats & dated_with_text).sum())
     if not repeated:
         return None
     return (

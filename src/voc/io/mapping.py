@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from voc.errors import InputError
-from voc.io.columns import ColumnOverrides
+from voc.io.overrides import ColumnOverrides
 from voc.types import LoadReport
 
 _SINGLE = {"score": "score", "date": "date", "id": "response_id", "response_id": "response_id"}

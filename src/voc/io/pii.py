@@ -91,6 +91,9 @@ _NOT_NAMES = frozenset(
 # Cheap tests that decide which of the patterns above can match at all: most comments
 # have no '@', no run of six digits and no sign-off, and skip every pattern.
 _LONG_NUMBER = re.compile(r"\d(?:[ \u00a0\-/.()]{0,2}\d){5}")
+_ID_HINT = re.compile(r"\d{6}[ +-]?\d{4}")
+# A country prefix, a trunk 0 starting a number, or two-digit groups (912 34 567).
+_PHONE_HINT = re.compile(r"\+\d|(?<!\d)0[1-9]|(?<!\d)00\d|\d \d\d(?: |$)")
 _SIGN_OFF_HINTS = (
     "häls", "vh", "v.h", "hilse", "regards", "wishes", "cheers", "sincerely", "yours",
 )  # fmt: skip
@@ -112,12 +115,15 @@ def _redact(text: str, counts: Counter[str]) -> str:
     if "@" in text:
         text = _EMAIL.sub(_counting(counts, "email"), text)
     if _LONG_NUMBER.search(text):
-        text = _SE_DK_ID.sub(lambda m: _se_dk_id(m, counts), text)
-        text = _NO_ID.sub(lambda m: _no_id(m, counts), text)
-        text = _INTL_PHONE.sub(lambda m: _intl_phone(m, counts), text)
-        text = _TRUNK_PHONE.sub(lambda m: _trunk_phone(m, counts), text)
-        text = _GROUPED_PHONE.sub(lambda m: _grouped_phone(m, counts), text)
-        text = _BARE_NUMBER.sub(lambda m: _bare_number(m, counts), text)
+        if _ID_HINT.search(text):
+            text = _SE_DK_ID.sub(lambda m: _se_dk_id(m, counts), text)
+            text = _NO_ID.sub(lambda m: _no_id(m, counts), text)
+        if _PHONE_HINT.search(text):
+            text = _INTL_PHONE.sub(lambda m: _intl_phone(m, counts), text)
+            text = _TRUNK_PHONE.sub(lambda m: _trunk_phone(m, counts), text)
+            text = _GROUPED_PHONE.sub(lambda m: _grouped_phone(m, counts), text)
+        if _PHONE_WORDS.search(text):
+            text = _BARE_NUMBER.sub(lambda m: _bare_number(m, counts), text)
     lowered = text.lower()
     for hint in _SIGN_OFF_HINTS:
         if hint in lowered:

@@ -5,8 +5,8 @@ checked so that a PNG renamed to .csv or an encrypted workbook fails with a clea
 instead of a parser traceback.
 
 A file on disk is opened, not read: the readers stream it, so a 200 MB export is never
-held in memory as bytes and as text at once. An upload (a file-like object) is read once,
-up to the size limit, and streamed from that buffer.
+held in memory as bytes and as text at once. A seekable binary upload (the API's BytesIO)
+is streamed as it is; any other file-like object is read once, up to the size limit.
 """
 
 from __future__ import annotations
@@ -78,8 +78,33 @@ def open_source(
                 raise InputError(f"cannot read '{path}': {exc.strerror or exc}") from exc
             yield OpenedSource(stream, name, size, head)
         return
+    name = filename or Path(str(getattr(source, "name", "") or "upload")).name
+    upload_size = _seekable_size(source)
+    if upload_size is not None:
+        # A seekable binary upload (the API's BytesIO) is streamed as it is: no copy.
+        if upload_size > max_bytes:
+            raise InputError(_too_large(name, upload_size, max_bytes))
+        head = source.read(HEAD_BYTES)
+        source.seek(0)
+        if isinstance(head, bytes):
+            yield OpenedSource(source, name, upload_size, head)
+            return
     data, name = read_source_bytes(source, filename, max_bytes)
     yield OpenedSource(io.BytesIO(data), name, len(data), data[:HEAD_BYTES])
+
+
+def _seekable_size(source: BinaryIO) -> int | None:
+    """The size of a seekable binary stream positioned at its start, else None."""
+    if isinstance(source, io.TextIOBase):
+        return None
+    try:
+        if not source.seekable() or source.tell() != 0:
+            return None
+        size = source.seek(0, io.SEEK_END)
+        source.seek(0)
+    except (AttributeError, OSError, ValueError):
+        return None
+    return int(size)
 
 
 def read_source_bytes(

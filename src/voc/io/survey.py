@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -74,14 +74,30 @@ def load_survey(
     settings = settings or Settings()
     table = read_table(source, filename=filename, max_bytes=settings.max_upload_mb * 1024**2)
     detected = detect_columns(table.cells, overrides, table.layout)
-    return build_survey(table, detected, settings)
+    blank = _blank_rows(table.cells)
+    # Columns no role uses are let go before the rows are checked: with them goes their
+    # share of the memory (most of it, for exports with many bookkeeping columns).
+    table = replace(table, cells=table.cells[_mapped_columns(detected.mapping)])
+    return build_survey(table, detected, settings, blank=blank)
 
 
-def build_survey(table: RawTable, detected: DetectedColumns, settings: Settings) -> LoadedSurvey:
-    """Validate the rows of ``table`` under ``detected`` and assemble the LoadedSurvey."""
+def build_survey(
+    table: RawTable,
+    detected: DetectedColumns,
+    settings: Settings,
+    *,
+    blank: pd.Series | None = None,
+) -> LoadedSurvey:
+    """Validate the rows of ``table`` under ``detected`` and assemble the LoadedSurvey.
+
+    Args:
+        blank: which rows are empty in every column, when ``table`` holds only some of
+            the file's columns; by default worked out from ``table``.
+    """
     cells = table.cells
     mapping = detected.mapping
-    blank = ~(cells != "").any(axis=1)
+    if blank is None:
+        blank = _blank_rows(cells)
     score_cells = cells[mapping.score]
     # Exports repeat a handful of score spellings, so each is read once.
     readings = {text: read_score(text) for text in score_cells.unique()}
@@ -107,21 +123,22 @@ def build_survey(table: RawTable, detected: DetectedColumns, settings: Settings)
         skipped.sort(key=lambda s: s.row)
         raise InputError(_nothing_usable(table.rows_read, skipped, table.source, scale))
 
-    rows = cells[used]
     warnings = [*table.notes, *detected.notes]
-    duplicates, duplicate_note = find_duplicates(rows, mapping)
+    keep = used.to_numpy()
+    duplicates, duplicate_note = find_duplicates(cells, mapping, keep)
     if duplicates:
-        rows = rows.drop(index=[d.row for d in duplicates])
+        keep = keep & ~cells.index.isin([d.row for d in duplicates])
         skipped += duplicates
     if duplicate_note:
         warnings.append(duplicate_note)
     skipped.sort(key=lambda s: s.row)
 
+    rows = _Rows(cells, keep)
     fields, redactions = _comment_fields(rows, mapping, settings.redact_pii)
     if settings.redact_pii:
         skipped, more = _redact_skipped(skipped)
         redactions.update(more)
-    scores = [readings[text].whole or 0 for text in rows[mapping.score]]
+    scores = [readings[text].whole or 0 for text in rows.column(mapping.score)]
     frame = _tidy_frame(rows, scores, fields, mapping, warnings, table.layout)
     report = LoadReport(
         source=table.source,
@@ -155,6 +172,28 @@ def build_survey(table: RawTable, detected: DetectedColumns, settings: Settings)
     return LoadedSurvey(frame=frame, report=report, warnings=tuple(warnings), comment_fields=fields)
 
 
+class _Rows:
+    """The kept rows of ``cells``, one column at a time.
+
+    A column's selection is made when it is needed and let go once converted, so the rows
+    are never copied for all columns at once.
+    """
+
+    def __init__(self, cells: pd.DataFrame, keep: np.ndarray) -> None:
+        self.cells = cells
+        self.keep = None if keep.all() else keep
+        self.numbers = cells.index.to_numpy(dtype="int64")
+        if self.keep is not None:
+            self.numbers = self.numbers[self.keep]
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def column(self, name: str) -> np.ndarray:
+        values = self.cells[name].to_numpy(dtype=object)
+        return values if self.keep is None else values[self.keep]
+
+
 def _scale_evidence(score_cells: pd.Series, readings: dict[str, ScoreReading]) -> list[int]:
     evidence: list[int] = []
     for text, count in score_cells.value_counts().items():
@@ -165,14 +204,14 @@ def _scale_evidence(score_cells: pd.Series, readings: dict[str, ScoreReading]) -
 
 
 def _comment_fields(
-    rows: pd.DataFrame, mapping: ColumnMapping, redact_pii: bool
+    rows: _Rows, mapping: ColumnMapping, redact_pii: bool
 ) -> tuple[pd.DataFrame, Counter[str]]:
     """One column per comment field, line endings unified, redacted when asked."""
     index = pd.RangeIndex(len(rows))
     total: Counter[str] = Counter()
     fields: dict[str, list[str]] = {}
     for name in mapping.comment_fields:
-        texts = [t.replace("\r\n", "\n").replace("\r", "\n") for t in rows[name].tolist()]
+        texts = [_unix_lines(t) for t in rows.column(name).tolist()]
         if redact_pii:
             texts, counts = redact_texts(texts)
             total.update(counts)
@@ -181,6 +220,10 @@ def _comment_fields(
         {n: pd.Series(t, index=index, dtype=str) for n, t in fields.items()}, index=index
     )
     return frame, total
+
+
+def _unix_lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _joined_comment(fields: pd.DataFrame) -> pd.Series:
@@ -207,27 +250,38 @@ def _redact_skipped(skipped: list[SkippedRow]) -> tuple[list[SkippedRow], Counte
     return out, total
 
 
+def _blank_rows(cells: pd.DataFrame) -> pd.Series:
+    filled = np.zeros(len(cells), dtype=bool)
+    for name in cells.columns:  # column by column: no frame-sized temporary
+        filled |= cells[name].to_numpy() != ""
+    return pd.Series(~filled, index=cells.index)
+
+
+def _mapped_columns(mapping: ColumnMapping) -> list[str]:
+    names = [mapping.score, mapping.date, mapping.response_id, mapping.respondent]
+    names += [*mapping.comment_fields, *mapping.segments]
+    return list(dict.fromkeys(n for n in names if n))
+
+
 def _mapped_labels(mapping: ColumnMapping, layout: TableLayout) -> dict[str, str]:
-    mapped = [mapping.score, mapping.date, mapping.response_id, mapping.respondent]
-    mapped += [*mapping.comment_fields, *mapping.segments]
-    return {name: layout.labels[name] for name in mapped if name and name in layout.labels}
+    return {n: layout.labels[n] for n in _mapped_columns(mapping) if n in layout.labels}
 
 
 def _tidy_frame(
-    rows: pd.DataFrame,
+    rows: _Rows,
     scores: list[int],
     fields: pd.DataFrame,
     mapping: ColumnMapping,
     warnings: list[str],
     layout: TableLayout,
 ) -> pd.DataFrame:
-    row_numbers = rows.index.to_numpy(dtype="int64")
+    row_numbers = rows.numbers
     index = pd.RangeIndex(len(rows))
 
     def text(column: str | None) -> pd.Series:
         if column is None:
             return pd.Series([""] * len(rows), index=index, dtype=str)
-        return pd.Series(rows[column].to_numpy(), index=index, dtype=str)
+        return pd.Series(rows.column(column), index=index, dtype=str)
 
     response_id = text(mapping.response_id)
     missing_id = response_id == ""

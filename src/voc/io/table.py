@@ -18,7 +18,7 @@ from voc.errors import InputError
 from voc.io.layouts import HeaderLayout, TableLayout
 from voc.types import SkippedRow
 
-_SHARE_LIMIT = 10_000
+_SHARE_LIMIT = 100_000
 LAYOUT_ATTR = "voc_layout"
 _BLOCK_ROWS = 4096
 

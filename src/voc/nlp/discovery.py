@@ -223,14 +223,17 @@ class ThemeDiscovery:
             return np.zeros(0, dtype=np.float32)
         sims = x @ self.centroids_.T
         ids = sorted(set(labels.tolist()) - {OUTLIER})
-        own = np.array([np.quantile(sims[labels == t, i], 0.05) for i, t in enumerate(ids)],
+        # Every clustered comment stays in (the least similar member sets the bar); noise
+        # points join a theme when they are at least that close to it.
+        own = np.array([sims[labels == t, i].min() for i, t in enumerate(ids)],
                        dtype=np.float32)
         # Relax every cutoff by the same amount until at most max_outlier_share is left.
         best = sims.max(axis=1)
         margin = best - own[sims.argmax(axis=1)]
         allowed = int(np.floor(self.max_outlier_share * len(x)))
         if (margin < 0).sum() > allowed:
-            shift = float(np.sort(margin)[len(margin) - allowed - 1]) if allowed < len(x) else 0.0
+            # After lowering every cutoff by -shift, only margins below shift stay out.
+            shift = float(np.sort(margin)[allowed])
             own = own + min(shift, 0.0)
         return own
 

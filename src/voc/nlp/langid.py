@@ -57,8 +57,10 @@ NB_NN_CLEAR_BY_PRIOR = 0.80
 # (sv or nb) counts as ambiguous and a survey prior may settle it.
 SHORT = 20
 SHORT_TEMPERATURE = 2.0
-# The prior counts this many times over (tuned on export mode, bench/langid.py).
-PRIOR_STRENGTH = 2.0
+# The prior counts this many times over. 2.0 scored best in export mode on dev.csv but let a
+# 60%-Swedish survey turn "Wrong invoice again" Swedish; 1.3 keeps such texts English and
+# still settles "Bra service" by the market (tests/nlp/test_langid.py).
+PRIOR_STRENGTH = 1.3
 
 
 @dataclass(frozen=True, slots=True)
