@@ -56,6 +56,8 @@ def overrides_of(mapping: dict[str, Any]) -> ColumnOverrides:
         date=mapping.get("date"),
         response_id=mapping.get("response_id"),
         segments=tuple(mapping.get("segments") or ()),
+        extra_comments=tuple(mapping.get("extra_comments") or ()),
+        respondent=mapping.get("respondent"),
     )
 
 
