@@ -21,6 +21,7 @@ BY_ID: list[tuple[str, str, dict[str, Any] | None]] = [
     ("DELETE", "/v1/uploads/{upload}", None),
     ("GET", "/v1/jobs/{job}", None),
     ("GET", "/v1/jobs/{job}/report", None),
+    ("GET", "/v1/jobs/{job}/alerts", None),
     ("POST", "/v1/jobs", {"upload_id": "{upload}"}),
     ("DELETE", "/v1/keys/{key}", None),
     ("GET", "/v1/results/nps?upload_id={upload}", None),

@@ -284,3 +284,22 @@ def test_unknown_route_is_problem_json(service: TestClient) -> None:
     response = service.get("/v1/nope")
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_alerts_of_a_finished_job(service: TestClient, tenant_a: Tenant) -> None:
+    body = (
+        "Response ID,Date,Score,Comment,Office\n"
+        "1,2026-01-05,10,Kunnig personal,Malmö\n"
+        "2,2026-01-06,2,Vi kommer att säga upp avtalet efter detta,Malmö\n"
+        "3,2026-01-09,9,Bra service,Oslo\n"
+    ).encode()
+    upload_id = upload(service, tenant_a, body)["upload"]["id"]
+    analyst = tenant_a.headers("analyst")
+    assert service.post(f"/v1/uploads/{upload_id}/commit", headers=analyst).status_code == 200
+    job = service.post("/v1/jobs", json={"upload_id": upload_id}, headers=analyst).json()
+    assert wait_for(service, tenant_a, job["id"])["status"] == "succeeded"
+    alerts = service.get(f"/v1/jobs/{job['id']}/alerts", headers=tenant_a.headers("viewer"))
+    assert alerts.status_code == 200, alerts.text
+    churn = [a for a in alerts.json() if a["kind"] == "churn_risk"]
+    assert [a["response_id"] for a in churn] == ["2"]
+    assert "säga upp" in churn[0]["reason"]

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, status
 
+from voc.analytics.results import Alert
 from voc.api.deps import Analyst, Repo, Viewer, get_runner
 from voc.api.problems import AUTH_RESPONSES, PROBLEM
 from voc.api.schemas import JobOut, JobRequest
@@ -64,3 +65,15 @@ def get_job_report(job_id: str, repo: Repo) -> dict[str, Any]:
     report = repo.run_report(job_id)
     report.setdefault("comment_results", [])
     return report
+
+
+@router.get(
+    "/{job_id}/alerts",
+    response_model=list[Alert],
+    dependencies=[Viewer],
+    summary="Risks to act on now: churn words in detractor comments, low scores from large "
+    "accounts, theme-share jumps",
+    responses={409: {"description": "Job not finished", **PROBLEM}},
+)
+def get_job_alerts(job_id: str, repo: Repo) -> list[Alert]:
+    return [Alert.model_validate(a) for a in repo.run_report(job_id).get("alerts", [])]
