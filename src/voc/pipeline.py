@@ -96,11 +96,20 @@ class Analyzer:
 
     # --- stages ---------------------------------------------------------------------
     def assign_themes(
-        self, comments: Sequence[str], progress: ProgressCallback = _no_progress
+        self,
+        comments: Sequence[str],
+        progress: ProgressCallback = _no_progress,
+        languages: Sequence[str | None] | None = None,
     ) -> list[ThemeAssignment]:
+        """Themes per comment; each comment's language picks its sentence splitter."""
         results: list[ThemeAssignment] = []
         for start in range(0, len(comments), _THEME_CHUNK):
-            results.extend(self.theme_model.transform(comments[start : start + _THEME_CHUNK]))
+            chunk = slice(start, start + _THEME_CHUNK)
+            results.extend(
+                self.theme_model.transform(
+                    comments[chunk], None if languages is None else languages[chunk]
+                )
+            )
             progress("themes", min(start + _THEME_CHUNK, len(comments)), len(comments))
         save = getattr(self.embedder, "save", None)
         if callable(save):
@@ -123,7 +132,7 @@ class Analyzer:
         comments = frame["comment"].tolist()
         guesses = detect(comments, prior="survey", backend=self.settings.language_backend)
         progress("language", 1, 1)
-        assignments = self.assign_themes(comments, progress)
+        assignments = self.assign_themes(comments, progress, [g.lang for g in guesses])
         return self._report(loaded, guesses, assignments)
 
     # --- report assembly ------------------------------------------------------------

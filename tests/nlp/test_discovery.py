@@ -5,18 +5,27 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voc.nlp.discovery import OUTLIER, DiscoveredTheme, ThemeDiscovery
+from voc.nlp.discovery import OUTLIER, DiscoveredTheme, ThemeDiscovery, sentiment_direction
 from voc.nlp.embed import HashingEmbedder
 
 # Three planted themes, each written in Swedish, Norwegian and English.
 THEMES = {
     "tone": (
-        ["tonen i era inkassobrev är för hård", "hård ton mot våra kunder i breven",
-         "inkassobreven har en otrevlig ton"],
-        ["tonen i inkassobrevene er for hard", "hard tone mot kundene våre i brevene",
-         "inkassobrevene har en ubehagelig tone"],
-        ["the tone of your collection letters is too harsh", "harsh tone towards our customers",
-         "collection letters have an unfriendly tone"],
+        [
+            "tonen i era inkassobrev är för hård",
+            "hård ton mot våra kunder i breven",
+            "inkassobreven har en otrevlig ton",
+        ],
+        [
+            "tonen i inkassobrevene er for hard",
+            "hard tone mot kundene våre i brevene",
+            "inkassobrevene har en ubehagelig tone",
+        ],
+        [
+            "the tone of your collection letters is too harsh",
+            "harsh tone towards our customers",
+            "collection letters have an unfriendly tone",
+        ],
     ),
     "security": (
         ["vi vill ha tvåfaktorsinloggning", "saknar tvåfaktor och sso", "inloggning med sso"],
@@ -24,12 +33,21 @@ THEMES = {
         ["we want two factor login", "missing two factor and sso", "login with sso please"],
     ),
     "reports": (
-        ["bättre rapporter och statistik", "rapporterna saknar statistik per kund",
-         "exportera rapporter till excel"],
-        ["bedre rapporter og statistikk", "rapportene mangler statistikk per kunde",
-         "eksportere rapporter til excel"],
-        ["better reports and statistics", "reports lack statistics per customer",
-         "export reports to excel"],
+        [
+            "bättre rapporter och statistik",
+            "rapporterna saknar statistik per kund",
+            "exportera rapporter till excel",
+        ],
+        [
+            "bedre rapporter og statistikk",
+            "rapportene mangler statistikk per kunde",
+            "eksportere rapporter til excel",
+        ],
+        [
+            "better reports and statistics",
+            "reports lack statistics per customer",
+            "export reports to excel",
+        ],
     ),
 }
 LANGS = ("sv", "nb", "en")
@@ -40,7 +58,7 @@ def planted(n_per_cell: int, seed: int = 0) -> tuple[np.ndarray, list[str], list
     rng = np.random.default_rng(seed)
     dim = 32
     theme_dir = {t: rng.normal(size=dim) for t in THEMES}
-    lang_dir = {g: rng.normal(size=dim) * 0.8 for g in LANGS}
+    lang_dir = {g: rng.normal(size=dim) * 0.6 for g in LANGS}
     vectors, texts, langs, truth = [], [], [], []
     for theme, by_lang in THEMES.items():
         for lang, phrases in zip(LANGS, by_lang, strict=True):
@@ -78,6 +96,8 @@ def test_themes_hold_across_languages_with_language_alignment() -> None:
     x, texts, langs, truth = planted(n_per_cell=12)
     aligned = ThemeDiscovery(random_state=0, small_data_below=1000).fit(x, texts, langs)
     assert purity(aligned.labels_, truth) == 1.0
+    plain = ThemeDiscovery(random_state=0, small_data_below=1000, align_languages=False)
+    assert purity(plain.fit(x, texts, langs).labels_, truth) < 1.0  # splits by language
     topic = aligned.topics_[0]
     assert set(topic.labels) == set(LANGS) and set(topic.quotes) == set(LANGS)
     assert all(q.language == lang for lang, qs in topic.quotes.items() for q in qs)
@@ -115,7 +135,7 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
 
 
 def test_keywords_skip_nordic_and_english_stop_words() -> None:
-    x, texts, langs, truth = planted(n_per_cell=6)
+    x, texts, langs, _ = planted(n_per_cell=6)
     model = ThemeDiscovery(random_state=0).fit(x, texts, langs)
     stop = {"och", "att", "er", "og", "the", "of", "i", "på", "til", "to", "med", "with"}
     for topic in model.topics_:
@@ -127,10 +147,37 @@ def test_keywords_skip_nordic_and_english_stop_words() -> None:
 
 def test_works_with_a_real_embedder_on_text(hashing_embedder: HashingEmbedder) -> None:
     texts = [p for by_lang in THEMES.values() for phrases in by_lang for p in phrases] * 2
-    langs = [g for by_lang in THEMES.values() for g, ps in zip(LANGS, by_lang, strict=True)
-             for _ in ps] * 2
+    langs = [
+        g for by_lang in THEMES.values() for g, ps in zip(LANGS, by_lang, strict=True) for _ in ps
+    ] * 2
     model = ThemeDiscovery(random_state=0).fit(hashing_embedder.encode(texts), texts, langs)
     assert sum(t.size for t in model.topics_) + int((model.labels_ == OUTLIER).sum()) == len(texts)
+
+
+def test_nuisance_direction_is_removed_and_saved(tmp_path: Path) -> None:
+    x, texts, langs, truth = planted(n_per_cell=6)
+    rng = np.random.default_rng(1)
+    praise = rng.normal(size=x.shape[1]).astype(np.float32)
+    praise /= np.linalg.norm(praise)
+    # half of every theme praises, half complains: a strong shared axis across themes
+    signs = np.where(np.arange(len(x)) % 2 == 0, 1.0, -1.0)[:, None]
+    noisy = x + 1.5 * signs * praise
+    noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
+    model = ThemeDiscovery(random_state=0).fit(noisy, texts, langs, nuisance=praise)
+    assert purity(model.labels_, truth) == 1.0
+    model.save(tmp_path / "m")
+    again = ThemeDiscovery.load(tmp_path / "m")
+    np.testing.assert_array_equal(again.transform(noisy, langs), model.labels_)
+    with pytest.raises(ValueError, match="columns"):
+        ThemeDiscovery().fit(x, texts, langs, nuisance=np.ones((1, 3)))
+
+
+def test_sentiment_direction_points_from_complaint_to_praise(
+    hashing_embedder: HashingEmbedder,
+) -> None:
+    axis = sentiment_direction(hashing_embedder)
+    assert axis.shape == (1, 384)
+    np.testing.assert_allclose(np.linalg.norm(axis), 1.0, rtol=1e-5)
 
 
 def test_too_few_comments_give_no_theme_and_say_why() -> None:

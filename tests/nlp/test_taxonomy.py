@@ -20,8 +20,16 @@ themes:
 
 def test_default_taxonomy_has_the_b2b_themes_in_three_languages() -> None:
     taxonomy = load_taxonomy()
-    for theme_id in ("competence", "availability", "ui_usability", "price", "billing",
-                     "communication", "onboarding", "contact_person"):
+    for theme_id in (
+        "competence",
+        "availability",
+        "ui_usability",
+        "price",
+        "billing",
+        "communication",
+        "onboarding",
+        "contact_person",
+    ):
         theme = taxonomy[theme_id]
         assert {"en", "sv", "nb"} <= set(theme.labels)
         languages = {lang for by_lang in theme.seeds.values() for lang in by_lang}
@@ -62,3 +70,27 @@ def test_bad_taxonomy_names_the_line(text: str, message: str) -> None:
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(TaxonomyError, match="does not exist"):
         load_taxonomy(tmp_path / "nope.yaml")
+
+
+def test_generic_phrases_as_a_list_or_per_language() -> None:
+    as_list = parse_taxonomy(GOOD.replace("themes:\n", "generic: [we will be back]\nthemes:\n"))
+    assert as_list.generic == ("we will be back",)
+    per_lang = parse_taxonomy(
+        GOOD.replace(
+            "themes:\n", "generic:\n  en: [we will be back]\n  sv: [vi kommer tillbaka]\nthemes:\n"
+        )
+    )
+    assert per_lang.generic == ("we will be back", "vi kommer tillbaka")
+    assert parse_taxonomy(GOOD).generic == ()
+    assert load_taxonomy().generic
+
+
+def test_bad_generic_phrases_name_the_line() -> None:
+    text = GOOD.replace("themes:\n", "generic:\n  en: [ok, 3]\nthemes:\n")
+    with pytest.raises(TaxonomyError, match=r"my.yaml, line 3: generic.en must be a list"):
+        parse_taxonomy(text, source="my.yaml")
+
+
+def test_nynorsk_seeds_are_allowed() -> None:
+    taxonomy = load_taxonomy()
+    assert any("nn" in by_lang for t in taxonomy.themes for by_lang in t.seeds.values())

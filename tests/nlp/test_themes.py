@@ -4,7 +4,7 @@ import pytest
 
 from voc.nlp.embed import E5Embedder, HashingEmbedder
 from voc.nlp.taxonomy import load_taxonomy, parse_taxonomy
-from voc.nlp.themes import REASON_EMPTY, Correction, GuidedThemeModel
+from voc.nlp.themes import REASON_EMPTY, REASON_GENERIC, Correction, GuidedThemeModel
 from voc.types import Polarity
 
 TINY = """\
@@ -45,8 +45,66 @@ def test_one_comment_gets_several_themes_with_evidence(tiny_model: GuidedThemeMo
     assert all(0.0 <= h.confidence <= 1.0 for h in result.hits)
 
 
+def test_one_clause_with_two_coordinated_themes_gets_both(tiny_model: GuidedThemeModel) -> None:
+    comment = "fel på fakturan och portalen är krånglig"
+    (result,) = tiny_model.transform([comment])
+    spans = {h.theme_id: comment[h.start : h.end] for h in result.hits}
+    assert spans == {"billing": "fel på fakturan", "portal": "portalen är krånglig"}
+
+
+def test_threshold_is_calibrated_on_the_seeds_or_set_by_hand(
+    hashing_embedder: HashingEmbedder,
+) -> None:
+    default = GuidedThemeModel(parse_taxonomy(TINY), hashing_embedder).fit()
+    assert default.threshold_ == 0.5
+    calibrated = GuidedThemeModel(parse_taxonomy(TINY), hashing_embedder, threshold=None).fit()
+    assert 0.05 <= calibrated.threshold_ <= 0.9 and calibrated.threshold is None
+    assert list(calibrated.thresholds_) == [calibrated.threshold_] * 3
+    strict = GuidedThemeModel(parse_taxonomy(TINY), hashing_embedder, threshold=0.99).fit()
+    assert strict.threshold_ == 0.99 and strict.threshold == 0.99
+    assert all(
+        h.confidence >= 0.99
+        for r in strict.transform(["fel på fakturan", "portal x"])
+        for h in r.hits
+    )
+    offset = GuidedThemeModel(
+        parse_taxonomy(TINY), hashing_embedder, threshold=None, threshold_offset=0.05
+    ).fit()
+    assert offset.threshold_ == pytest.approx(calibrated.threshold_ + 0.05)
+    assert offset.threshold_offset == 0.05  # fit never rewrites its parameters
+
+
+def test_probabilities_per_theme_and_competition(hashing_embedder: HashingEmbedder) -> None:
+    taxonomy = parse_taxonomy(TINY)
+    exclusive = GuidedThemeModel(taxonomy, hashing_embedder, competition=1.0).fit()
+    probs = exclusive.theme_probabilities(["fel på fakturan", "ok"])
+    assert probs.shape == (2, 3)
+    assert probs[0].argmax() == 0 and probs[0].sum() <= 1.0 + 1e-9
+    assert probs[1].max() < 0.5  # "ok" is closest to the generic anchors
+    independent = GuidedThemeModel(taxonomy, hashing_embedder, competition=0.0).fit()
+    assert (independent.theme_probabilities(["fel på fakturan"]) >= probs[:1] - 1e-9).all()
+
+
+def test_taxonomy_generic_phrases_keep_comments_unassigned(
+    hashing_embedder: HashingEmbedder,
+) -> None:
+    text = TINY.replace("themes:\n", "generic: [vi kommer tillbaka]\nthemes:\n", 1)
+    model = GuidedThemeModel(parse_taxonomy(text), hashing_embedder).fit()
+    (result,) = model.transform(["vi kommer tillbaka"])
+    assert result.hits == () and result.unassigned_reason == REASON_GENERIC
+
+
+def test_languages_must_match_comments(tiny_model: GuidedThemeModel) -> None:
+    with pytest.raises(ValueError, match="one entry per comment"):
+        tiny_model.transform(["a", "b"], ["sv"])
+    assert tiny_model.transform(["Kunnig personal"], ["sv"]) == tiny_model.transform(
+        ["Kunnig personal"]
+    )
+
+
 def test_empty_and_off_topic_comments_are_unassigned_with_a_reason(
-        tiny_model: GuidedThemeModel) -> None:
+    tiny_model: GuidedThemeModel,
+) -> None:
     empty, off_topic = tiny_model.transform(["", "xyzzy qwerty"])
     assert empty.hits == () and empty.unassigned_reason == REASON_EMPTY
     assert off_topic.hits == () and off_topic.unassigned_reason
@@ -71,7 +129,8 @@ def test_corrections_teach_new_phrasings(hashing_embedder: HashingEmbedder) -> N
     plain = GuidedThemeModel(parse_taxonomy(TINY), hashing_embedder).fit()
     assert all(h.theme_id != "billing" for h in plain.transform([phrase])[0].hits)
     taught = GuidedThemeModel(parse_taxonomy(TINY), hashing_embedder).fit(
-        [Correction(phrase, "billing", Polarity.NEGATIVE)])
+        [Correction(phrase, "billing", Polarity.NEGATIVE)]
+    )
     (hit,) = taught.transform([phrase])[0].hits
     assert (hit.theme_id, hit.polarity) == ("billing", Polarity.NEGATIVE)
 
@@ -85,19 +144,30 @@ def test_correction_for_unknown_theme_is_rejected(hashing_embedder: HashingEmbed
 @pytest.mark.parametrize(
     ("comment", "expected"),
     [
-        ("Kunnig personal men portalen är krånglig",
-         {("competence", "positive"), ("ui_usability", "negative")}),
+        (
+            "Kunnig personal men portalen är krånglig",
+            {("competence", "positive"), ("ui_usability", "negative")},
+        ),
         ("Fakturan var fel igen", {("billing", "negative")}),
         ("Feil på fakturaen igjen", {("billing", "negative")}),
         ("Wrong invoice again", {("billing", "negative")}),
         ("Lång väntetid i telefon, ingen svarar", {("availability", "negative")}),
-        ("Dyrt, men dere svarer alltid raskt", {("price", "negative"),
-                                                ("availability", "positive")}),
+        (
+            "Dyrt, men dere svarer alltid raskt",
+            {("price", "negative"), ("availability", "positive")},
+        ),
         ("Too expensive for what you get", {("price", "negative")}),
+        ("Tydliga fakturor och rimliga priser", {("billing", "positive"), ("price", "positive")}),
+        ("Dei svarar aldri på telefonen", {("availability", "negative")}),
+        (
+            "Snabba svar, men fakturan var fel",
+            {("availability", "positive"), ("billing", "negative")},
+        ),
     ],
 )
-def test_default_taxonomy_with_e5_across_languages(comment: str,
-                                                   expected: set[tuple[str, str]]) -> None:
+def test_default_taxonomy_with_e5_across_languages(
+    comment: str, expected: set[tuple[str, str]]
+) -> None:
     model = _e5_model()
     (result,) = model.transform([comment])
     assert {(h.theme_id, h.polarity.value) for h in result.hits} == expected
@@ -107,6 +177,19 @@ def test_default_taxonomy_with_e5_across_languages(comment: str,
 def test_generic_comments_stay_unassigned_with_e5() -> None:
     results = _e5_model().transform(["Bra!", "Ok", "Inget att anmärka"])
     assert all(r.hits == () and r.unassigned_reason for r in results)
+
+
+@pytest.mark.slow
+def test_translations_get_the_same_themes_with_e5() -> None:
+    sv, nb, en = _e5_model().transform(
+        [
+            "Kunniga handläggare men långa väntetider i telefon",
+            "Kunnskapsrike saksbehandlere, men lang ventetid på telefonen",
+            "Knowledgeable case handlers but long waiting times on the phone",
+        ]
+    )
+    themes = [{h.theme_id for h in r.hits} for r in (sv, nb, en)]
+    assert themes[0] == themes[1] == themes[2] == {"competence", "availability"}
 
 
 _MODEL: list[GuidedThemeModel] = []

@@ -28,9 +28,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from voc.nlp.embed import Embedder
 from voc.nlp.keywords import class_tfidf
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,8 @@ OUTLIER = -1
 REASON_FAR = "far from every theme: closest theme {topic} at similarity {sim:.2f}"
 REASON_NO_TOPICS = "too few similar comments to form any theme"
 _FORMAT_VERSION = 1
+# Without UMAP + HDBSCAN the agglomerative path needs an n x n matrix: fine up to here.
+_FALLBACK_MAX = 5000
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,8 @@ class ThemeDiscovery:
             capped at 15, so a 30-comment survey can still show a theme of three.
         n_neighbors, n_components: UMAP's neighbourhood size and output dimension.
         small_data_below: below this many comments cluster without UMAP.
+        small_data_cut: in small-data mode, comments join while their average distance is
+            below this quantile of all pairwise distances.
         merge_similarity: themes whose centroids are closer than this merge into one.
         max_outlier_share: at most this share of comments stays unassigned.
         align_languages: remove each language's mean vector before clustering.
@@ -87,15 +93,26 @@ class ThemeDiscovery:
         random_state: seeds UMAP; the same input gives the same themes.
     """
 
-    def __init__(self, *, min_topic_size: int | None = None, n_neighbors: int = 15,
-                 n_components: int = 5, small_data_below: int = 200,
-                 merge_similarity: float = 0.9, max_outlier_share: float = 0.10,
-                 align_languages: bool = True, n_keywords: int = 8, n_quotes: int = 3,
-                 random_state: int = 0):
+    def __init__(
+        self,
+        *,
+        min_topic_size: int | None = None,
+        n_neighbors: int = 15,
+        n_components: int = 5,
+        small_data_below: int = 200,
+        small_data_cut: float = 0.2,
+        merge_similarity: float = 0.9,
+        max_outlier_share: float = 0.10,
+        align_languages: bool = True,
+        n_keywords: int = 8,
+        n_quotes: int = 3,
+        random_state: int = 0,
+    ):
         self.min_topic_size = min_topic_size
         self.n_neighbors = n_neighbors
         self.n_components = n_components
         self.small_data_below = small_data_below
+        self.small_data_cut = small_data_cut
         self.merge_similarity = merge_similarity
         self.max_outlier_share = max_outlier_share
         self.align_languages = align_languages
@@ -106,11 +123,14 @@ class ThemeDiscovery:
     # --- geometry -------------------------------------------------------------------
     def _aligned(self, embeddings: np.ndarray, languages: Sequence[str] | None) -> np.ndarray:
         x = np.asarray(embeddings, dtype=np.float32)
-        if not self.align_languages:
-            return _normalise(x)
-        langs = list(languages) if languages is not None else [""] * len(x)
-        means = np.stack([self.language_means_.get(lang, self.global_mean_) for lang in langs])
-        return _normalise(x - means) if len(x) else x
+        if not len(x):
+            return x
+        if self.align_languages:
+            langs = list(languages) if languages is not None else [""] * len(x)
+            x = x - np.stack([self.language_means_.get(g, self.global_mean_) for g in langs])
+        if len(self.nuisance_):
+            x = x - (x @ self.nuisance_.T) @ self.nuisance_
+        return _normalise(x)
 
     def _fit_means(self, x: np.ndarray, languages: Sequence[str] | None) -> None:
         self.global_mean_ = x.mean(axis=0)
@@ -122,9 +142,10 @@ class ThemeDiscovery:
             # A language with a handful of comments has a noisy mean: shrink it to the
             # global mean rather than let three comments define "Norwegian".
             rows = np.fromiter((i for i, g in enumerate(languages) if g == lang), dtype=int)
-            weight = n / (n + 10.0)
-            self.language_means_[lang] = (weight * x[rows].mean(axis=0)
-                                          + (1 - weight) * self.global_mean_)
+            weight = n / (n + 2.0)
+            self.language_means_[lang] = (
+                weight * x[rows].mean(axis=0) + (1 - weight) * self.global_mean_
+            )
 
     def _min_size(self, n: int) -> int:
         if self.min_topic_size is not None:
@@ -137,15 +158,30 @@ class ThemeDiscovery:
         size = self._min_size(n)
         if n < self.small_data_below:
             return self._cluster_small(x, size)
-        import hdbscan
-        import umap
+        try:
+            import hdbscan
+            import umap
+        except ImportError as exc:
+            if n > _FALLBACK_MAX:
+                raise ImportError(
+                    f"discovery on {n} comments needs umap-learn and hdbscan: "
+                    "pip install 'voc[discovery]'"
+                ) from exc
+            log.warning("umap-learn/hdbscan not installed: clustering %d comments without them", n)
+            return self._cluster_small(x, size)
 
-        reducer = umap.UMAP(n_neighbors=min(self.n_neighbors, n - 1),
-                            n_components=self.n_components, min_dist=0.0, metric="cosine",
-                            random_state=self.random_state, n_jobs=1)
+        reducer = umap.UMAP(
+            n_neighbors=min(self.n_neighbors, n - 1),
+            n_components=self.n_components,
+            min_dist=0.0,
+            metric="cosine",
+            random_state=self.random_state,
+            n_jobs=1,
+        )
         reduced = reducer.fit_transform(x)
-        clusterer = hdbscan.HDBSCAN(min_cluster_size=size, min_samples=None,
-                                    cluster_selection_method="eom")
+        clusterer = hdbscan.HDBSCAN(
+            min_cluster_size=size, min_samples=None, cluster_selection_method="eom"
+        )
         return np.asarray(clusterer.fit_predict(reduced), dtype=int)
 
     def _cluster_small(self, x: np.ndarray, size: int) -> np.ndarray:
@@ -154,11 +190,12 @@ class ThemeDiscovery:
         if len(x) < 2 * size:
             return np.zeros(len(x), dtype=int) if len(x) >= size else np.full(len(x), OUTLIER)
         # Cut the average-linkage tree where merges stop being between similar comments:
-        # the median pairwise distance is a scale-free choice for normalised vectors.
+        # a low quantile of all pairwise distances is a scale-free bar for any embedder.
         distances = 1.0 - x @ x.T
-        cut = float(np.median(distances[np.triu_indices(len(x), 1)]))
-        model = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
-                                        distance_threshold=cut)
+        cut = float(np.quantile(distances[np.triu_indices(len(x), 1)], self.small_data_cut))
+        model = AgglomerativeClustering(
+            n_clusters=None, metric="cosine", linkage="average", distance_threshold=cut
+        )
         labels = model.fit_predict(x)
         counts = Counter(labels.tolist())
         return np.array([lab if counts[lab] >= size else OUTLIER for lab in labels], dtype=int)
@@ -181,14 +218,31 @@ class ThemeDiscovery:
         return np.asarray(dense, dtype=int)
 
     # --- fitting --------------------------------------------------------------------
-    def fit(self, embeddings: np.ndarray, texts: Sequence[str],
-            languages: Sequence[str] | None = None) -> ThemeDiscovery:
-        """Find themes in ``embeddings`` (one row per text, any embedder, normalised)."""
+    def fit(
+        self,
+        embeddings: np.ndarray,
+        texts: Sequence[str],
+        languages: Sequence[str] | None = None,
+        *,
+        nuisance: np.ndarray | None = None,
+    ) -> ThemeDiscovery:
+        """Find themes in ``embeddings`` (one row per text, any embedder, normalised).
+
+        Args:
+            embeddings: (n, dim) vectors of ``texts``.
+            texts: the comments, for keywords and quotes.
+            languages: language code per comment, for alignment and per-language labels.
+            nuisance: (k, dim) directions that must not separate themes, removed before
+                clustering; :func:`sentiment_direction` gives the praise/complaint axis, so
+                "too harsh with our customers" and "treats our customers with respect"
+                land in one theme.
+        """
         x_raw = np.asarray(embeddings, dtype=np.float32)
         if x_raw.ndim != 2 or len(x_raw) != len(texts):
             raise ValueError(f"embeddings must be (n, dim) with n == len(texts) == {len(texts)}")
         if languages is not None and len(languages) != len(texts):
             raise ValueError("languages must have one entry per text")
+        self.nuisance_ = _orthonormal(nuisance, x_raw.shape[1])
         self._fit_means(x_raw, languages)
         x = self._aligned(x_raw, languages)
         raw_labels = self._cluster(x) if len(x) else np.zeros(0, dtype=int)
@@ -225,8 +279,7 @@ class ThemeDiscovery:
         ids = sorted(set(labels.tolist()) - {OUTLIER})
         # Every clustered comment stays in (the least similar member sets the bar); noise
         # points join a theme when they are at least that close to it.
-        own = np.array([sims[labels == t, i].min() for i, t in enumerate(ids)],
-                       dtype=np.float32)
+        own = np.array([sims[labels == t, i].min() for i, t in enumerate(ids)], dtype=np.float32)
         # Relax every cutoff by the same amount until at most max_outlier_share is left.
         best = sims.max(axis=1)
         margin = best - own[sims.argmax(axis=1)]
@@ -239,8 +292,11 @@ class ThemeDiscovery:
 
     def _assign(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if not len(self.centroids_) or not len(x):
-            return (np.full(len(x), OUTLIER, dtype=int), np.zeros(len(x)),
-                    np.full(len(x), OUTLIER, dtype=int))
+            return (
+                np.full(len(x), OUTLIER, dtype=int),
+                np.zeros(len(x)),
+                np.full(len(x), OUTLIER, dtype=int),
+            )
         sims = x @ self.centroids_.T
         nearest = sims.argmax(axis=1)
         best = sims[np.arange(len(x)), nearest]
@@ -259,15 +315,18 @@ class ThemeDiscovery:
         return reasons
 
     # --- representation -------------------------------------------------------------
-    def _describe(self, x: np.ndarray, texts: Sequence[str],
-                  languages: Sequence[str] | None) -> list[DiscoveredTheme]:
+    def _describe(
+        self, x: np.ndarray, texts: Sequence[str], languages: Sequence[str] | None
+    ) -> list[DiscoveredTheme]:
         langs = list(languages) if languages is not None else ["und"] * len(texts)
         labels = self.labels_
         keywords = class_tfidf(texts, labels.tolist(), top_n=self.n_keywords)
         # Per-language keywords: a class per (theme, language) pair.
         lang_ids = {lang: i for i, lang in enumerate(sorted(set(langs)))}
-        pair = [int(t) * len(lang_ids) + lang_ids[g] if t >= 0 else OUTLIER
-                for t, g in zip(labels.tolist(), langs, strict=True)]
+        pair = [
+            int(t) * len(lang_ids) + lang_ids[g] if t >= 0 else OUTLIER
+            for t, g in zip(labels.tolist(), langs, strict=True)
+        ]
         by_pair = class_tfidf(texts, pair, top_n=self.n_keywords, min_df=1)
         sims = x @ self.centroids_.T if len(self.centroids_) else np.zeros((len(x), 0))
         topics = []
@@ -281,27 +340,36 @@ class ThemeDiscovery:
             }
             quotes = {}
             for g in sorted(counts):
-                members = [i for i in rows if langs[i] == g]
+                members = [int(i) for i in rows if langs[int(i)] == g]
                 members.sort(key=lambda i: (-sims[i, t], i))
-                quotes[g] = tuple(DiscoveryQuote(int(i), texts[i], g, round(float(sims[i, t]), 4))
-                                  for i in members[: self.n_quotes])
-            topics.append(DiscoveredTheme(
-                topic_id=t,
-                label=_short_label(words),
-                keywords=words,
-                size=len(rows),
-                languages=dict(sorted(counts.items())),
-                labels={g: _short_label(w or words) for g, w in per_lang_words.items()},
-                keywords_by_language=per_lang_words,
-                quotes=quotes,
-                cohesion=round(float(sims[rows, t].mean()), 4) if len(rows) else 0.0,
-            ))
+                quotes[g] = tuple(
+                    DiscoveryQuote(i, texts[i], g, round(float(sims[i, t]), 4))
+                    for i in members[: self.n_quotes]
+                )
+            topics.append(
+                DiscoveredTheme(
+                    topic_id=t,
+                    label=_short_label(words),
+                    keywords=words,
+                    size=len(rows),
+                    languages=dict(sorted(counts.items())),
+                    labels={g: _short_label(w or words) for g, w in per_lang_words.items()},
+                    keywords_by_language=per_lang_words,
+                    quotes=quotes,
+                    cohesion=round(float(sims[rows, t].mean()), 4) if len(rows) else 0.0,
+                )
+            )
         return topics
 
     # --- use ------------------------------------------------------------------------
-    def transform(self, embeddings: np.ndarray,
-                  languages: Sequence[str] | None = None) -> np.ndarray:
-        """Theme id per comment (``-1`` = outlier); each row is decided on its own."""
+    def transform(
+        self, embeddings: np.ndarray, languages: Sequence[str] | None = None
+    ) -> np.ndarray:
+        """Theme id per comment (``-1`` = outlier); each row is decided on its own.
+
+        Pass ``languages`` as in ``fit``: each comment is aligned with its language's mean
+        (a language not seen in ``fit``, or None, uses the overall mean).
+        """
         x = self._aligned(np.asarray(embeddings, dtype=np.float32), languages)
         labels, _, _ = self._assign(x)
         return labels
@@ -323,12 +391,18 @@ class ThemeDiscovery:
             "topics": [asdict(t) for t in self.topics_],
             "outlier_reasons": {str(k): v for k, v in self.outlier_reasons_.items()},
         }
-        (folder / "model.json").write_text(json.dumps(state, ensure_ascii=False, indent=1),
-                                           encoding="utf-8")
-        arrays = {"centroids": self.centroids_, "cutoffs": self.cutoffs_,
-                  "labels": self.labels_, "global_mean": self.global_mean_}
+        (folder / "model.json").write_text(
+            json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+        arrays = {
+            "centroids": self.centroids_,
+            "cutoffs": self.cutoffs_,
+            "labels": self.labels_,
+            "global_mean": self.global_mean_,
+            "nuisance": self.nuisance_,
+        }
         arrays.update({f"mean__{k}": v for k, v in self.language_means_.items()})
-        np.savez(folder / "arrays.npz", **arrays)  # type: ignore[arg-type]
+        np.savez(folder / "arrays.npz", **arrays)
 
     @classmethod
     def load(cls, path: Path | str) -> ThemeDiscovery:
@@ -343,25 +417,86 @@ class ThemeDiscovery:
             model.cutoffs_ = arrays["cutoffs"]
             model.labels_ = arrays["labels"]
             model.global_mean_ = arrays["global_mean"]
+            model.nuisance_ = arrays["nuisance"]
             model.language_means_ = {k: arrays[f"mean__{k}"] for k in state["languages"]}
         model.outlier_reasons_ = {int(k): v for k, v in state["outlier_reasons"].items()}
         model.topics_ = [_theme_from_dict(t) for t in state["topics"]]
         return model
 
 
-_PARAMS = ("min_topic_size", "n_neighbors", "n_components", "small_data_below",
-           "merge_similarity", "max_outlier_share", "align_languages", "n_keywords",
-           "n_quotes", "random_state")
+_PARAMS = (
+    "small_data_cut",
+    "min_topic_size",
+    "n_neighbors",
+    "n_components",
+    "small_data_below",
+    "merge_similarity",
+    "max_outlier_share",
+    "align_languages",
+    "n_keywords",
+    "n_quotes",
+    "random_state",
+)
+
+
+def _orthonormal(directions: np.ndarray | None, dim: int) -> np.ndarray:
+    if directions is None:
+        return np.zeros((0, dim), dtype=np.float32)
+    d = np.atleast_2d(np.asarray(directions, dtype=np.float64))
+    if d.shape[1] != dim:
+        raise ValueError(f"nuisance directions must have {dim} columns, got {d.shape[1]}")
+    q, _ = np.linalg.qr(d.T)
+    return q.T.astype(np.float32)
+
+
+# Praise and complaint in sv / nb / nn / en with no subject: their difference is the
+# sentiment axis of an embedder.
+_PRAISE = (
+    "very good",
+    "excellent",
+    "very satisfied",
+    "mycket bra",
+    "jättebra",
+    "mycket nöjd",
+    "veldig bra",
+    "kjempebra",
+    "veldig fornøyd",
+    "svært nøgd",
+)
+_COMPLAINT = (
+    "very bad",
+    "terrible",
+    "very dissatisfied",
+    "mycket dåligt",
+    "uselt",
+    "mycket missnöjd",
+    "veldig dårlig",
+    "elendig",
+    "veldig misfornøyd",
+    "svært misnøgd",
+)
+
+
+def sentiment_direction(embedder: Embedder) -> np.ndarray:
+    """(1, dim) unit vector from complaint to praise in ``embedder``'s space."""
+    axis = embedder.encode(list(_PRAISE)).mean(axis=0) - embedder.encode(list(_COMPLAINT)).mean(
+        axis=0
+    )
+    return (axis / np.linalg.norm(axis))[None, :].astype(np.float32)
 
 
 def _short_label(words: Sequence[str], n: int = 3) -> str:
     return " / ".join(words[:n]) if words else "(no keywords)"
 
 
-def _theme_from_dict(raw: dict) -> DiscoveredTheme:  # type: ignore[type-arg]
+def _theme_from_dict(raw: dict[str, Any]) -> DiscoveredTheme:
     return DiscoveredTheme(
-        topic_id=raw["topic_id"], label=raw["label"], keywords=tuple(raw["keywords"]),
-        size=raw["size"], languages=raw["languages"], labels=raw["labels"],
+        topic_id=raw["topic_id"],
+        label=raw["label"],
+        keywords=tuple(raw["keywords"]),
+        size=raw["size"],
+        languages=raw["languages"],
+        labels=raw["labels"],
         keywords_by_language={k: tuple(v) for k, v in raw["keywords_by_language"].items()},
         quotes={k: tuple(DiscoveryQuote(**q) for q in v) for k, v in raw["quotes"].items()},
         cohesion=raw["cohesion"],

@@ -14,6 +14,7 @@ a new clause.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from dataclasses import dataclass
@@ -23,10 +24,27 @@ from typing import Any
 # Words that turn a sentence ("good X, but bad Y") in sv / nb / nn / da / en. The split
 # happens before the word, so the contrast word stays with the clause it introduces.
 CONTRAST_WORDS = (
-    "men", "but", "however", "although", "though", "whereas", "yet",
-    "dock", "däremot", "fast", "även om", "trots att",
-    "mens", "derimot", "likevel", "selv om", "enda", "sjølv om", "endå",
-    "imidlertid", "dog",
+    "men",
+    "but",
+    "however",
+    "although",
+    "though",
+    "whereas",
+    "yet",
+    "dock",
+    "däremot",
+    "fast",
+    "även om",
+    "trots att",
+    "mens",
+    "derimot",
+    "likevel",
+    "selv om",
+    "enda",
+    "sjølv om",
+    "endå",
+    "imidlertid",
+    "dog",
 )
 # "fast" and "yet" are contrast words only after a comma ("bra, fast dyrt"); without one
 # they are mostly something else ("fast kontaktperson", "not yet").
@@ -131,7 +149,7 @@ def segment(comment: str, language: str | None = None) -> list[Segment]:
     spans: list[tuple[int, int]] = []
     for s_start, s_end, cuts in _sentence_spans(comment, pipeline_for(language)):
         bounds = [s_start, *cuts, s_end]
-        for c_start, c_end in zip(bounds, bounds[1:], strict=False):
+        for c_start, c_end in itertools.pairwise(bounds):
             c_start, c_end = _trim(comment, c_start, c_end)
             if c_end <= c_start:
                 continue

@@ -106,24 +106,35 @@ def _parse_theme(raw: Any, source: str, index: int, parent_line: int) -> Theme:
         raise _fail(source, line, f"theme #{index + 1} has no 'id'")
     labels = raw.get("labels")
     if not isinstance(labels, dict) or not any(k != "__line__" for k in labels):
-        raise _fail(source, line, f"theme {theme_id!r} needs 'labels' per language, e.g. {{en: ...}}")
+        raise _fail(
+            source, line, f"theme {theme_id!r} needs 'labels' per language, e.g. {{en: ...}}"
+        )
     seeds_raw = raw.get("seeds")
     if not isinstance(seeds_raw, dict):
-        raise _fail(source, line, f"theme {theme_id!r} needs 'seeds' with positive/negative phrases")
+        raise _fail(
+            source, line, f"theme {theme_id!r} needs 'seeds' with positive/negative phrases"
+        )
     seeds: dict[str, dict[str, tuple[str, ...]]] = {}
     for polarity, by_language in seeds_raw.items():
         if polarity == "__line__":
             continue
         if polarity not in POLARITIES:
-            raise _fail(source, seeds_raw["__line__"],
-                        f"theme {theme_id!r}: unknown polarity {polarity!r}, expected one of "
-                        f"{', '.join(POLARITIES)}")
+            raise _fail(
+                source,
+                seeds_raw["__line__"],
+                f"theme {theme_id!r}: unknown polarity {polarity!r}, expected one of "
+                f"{', '.join(POLARITIES)}",
+            )
         if not isinstance(by_language, dict):
-            raise _fail(source, seeds_raw["__line__"],
-                        f"theme {theme_id!r}: seeds.{polarity} must map language to phrases")
+            raise _fail(
+                source,
+                seeds_raw["__line__"],
+                f"theme {theme_id!r}: seeds.{polarity} must map language to phrases",
+            )
         seeds[polarity] = {
             lang: _phrases(phrases, source, by_language["__line__"], f"seeds.{polarity}.{lang}")
-            for lang, phrases in by_language.items() if lang != "__line__"
+            for lang, phrases in by_language.items()
+            if lang != "__line__"
         }
     if not any(phrases for by_language in seeds.values() for phrases in by_language.values()):
         raise _fail(source, line, f"theme {theme_id!r} has no seed phrases")
@@ -161,16 +172,24 @@ def parse_taxonomy(text: str, source: str = "<taxonomy>") -> Taxonomy:
     if not themes:
         raise _fail(source, raw.get("__line__"), "the taxonomy has no themes")
     generic = _generic(raw.get("generic", []), source, raw["__line__"])
-    return Taxonomy(version=str(raw["version"]), name=str(raw.get("name", source)),
-                    themes=tuple(themes), generic=generic)
+    return Taxonomy(
+        version=str(raw["version"]),
+        name=str(raw.get("name", source)),
+        themes=tuple(themes),
+        generic=generic,
+    )
 
 
 def _generic(value: Any, source: str, line: int) -> tuple[str, ...]:
     """``generic`` is a list of phrases, or a mapping language -> list of phrases."""
     if isinstance(value, dict):
         line = value.get("__line__", line)
-        return tuple(phrase for lang, phrases in value.items() if lang != "__line__"
-                     for phrase in _phrases(phrases, source, line, f"generic.{lang}"))
+        return tuple(
+            phrase
+            for lang, phrases in value.items()
+            if lang != "__line__"
+            for phrase in _phrases(phrases, source, line, f"generic.{lang}")
+        )
     if value in (None, []):
         return ()
     return _phrases(value, source, line, "generic")

@@ -8,17 +8,20 @@ seeds too, so "competence" is one theme whatever language the customer wrote in.
 The score is a kernel density classifier over the seeds. For a view ``x`` and theme ``t``,
 ``L_t(x) = log mean_j exp(cos(x, seed_j) / temperature)`` over the seeds of ``t``, and the
 same over the *generic anchors* ("ok", "nöjd", "nothing to add", plus the taxonomy's own
-``generic`` phrases) gives a "no theme" class. A softmax over themes and that class turns
-the scores into probabilities; averaging (not summing) over seeds makes a theme's weight
-independent of how many seeds it has.
+``generic`` phrases) gives a "no theme" class. Averaging (not summing) over seeds makes a
+theme's weight independent of how many seeds it has. The probability of ``t`` weighs it
+against the generic class and, at a quarter weight (``competition``), against the other
+themes: ``e^L_t / (e^L_t + e^L_generic + competition * sum_u e^L_u)``. Full competition (a
+softmax) would make a clause that names two themes split its mass and keep neither.
 
-A theme is assigned when its probability reaches one global threshold that ``fit``
-calibrates on the taxonomy itself: each seed phrase is classified with itself left out
-(and each generic anchor too, which must get no theme), and the threshold that classifies
-them best is kept. Nothing is tuned to any particular survey, so the same calibration
-works for a 12-theme B2B taxonomy and a 4-theme restaurant one. Several themes per view
-and per comment are allowed; a comment collects the best view of each theme it names, so
-"kunnig personal men portalen är krånglig" is competence (+) and web portal usability (-).
+A theme is assigned when it is more likely than not (probability >= 0.5, the natural
+decision point of a probability, so nothing is tuned to any particular survey). Setting
+``threshold=None`` instead calibrates the threshold on the taxonomy itself: each seed
+phrase is classified with itself left out (and each generic anchor, which must get no
+theme), and the threshold that classifies them best is kept; bench/themes.py reports
+both. Several themes per view and per comment are allowed; a comment collects the best
+view of each theme it names, so "kunnig personal men portalen är krånglig" is
+competence (+) and web portal usability (-).
 """
 
 from __future__ import annotations
@@ -36,18 +39,21 @@ from voc.types import Polarity, ThemeHit
 # Comments that say something but name no theme, in sv / nb / en. A view closer to these
 # than to any theme is left unassigned instead of being forced into the nearest theme.
 # A taxonomy adds its own (``generic:`` in the YAML) for its domain.
+# fmt: off
 GENERIC_ANCHORS = (
     "ok", "good", "fine", "very satisfied", "nothing to add", "no comment", "great", "bad",
-    "bra", "nöjd", "mycket nöjd", "inget att tillägga", "inga kommentarer", "dåligt", "toppen",
-    "fornøyd", "veldig fornøyd", "ingenting å tilføye", "ingen kommentar", "dårlig", "supert",
-    "godt", "tilfreds", "meget tilfreds",
+    "bra", "nöjd", "mycket nöjd", "inget att tillägga", "inga kommentarer", "dåligt",
+    "toppen", "fornøyd", "veldig fornøyd", "ingenting å tilføye", "ingen kommentar",
+    "dårlig", "supert", "godt", "tilfreds", "meget tilfreds",
 )
+# fmt: on
 
 REASON_EMPTY = "empty comment"
 REASON_GENERIC = "generic comment: no theme named (e.g. 'ok', 'nöjd')"
 REASON_BELOW = "no theme close enough (below the calibrated threshold)"
 
 _THRESHOLD_GRID = np.round(np.arange(0.05, 0.905, 0.01), 2)
+_POLARITY_TOP_K = 3
 
 
 @dataclass(frozen=True)
@@ -86,23 +92,39 @@ class GuidedThemeModel:
         embedder: any :class:`~voc.nlp.embed.Embedder`.
         temperature: width of the similarity kernel; e5 cosines live in a narrow band, so
             0.02 of cosine is already a clear difference.
-        threshold: probability a theme needs; None calibrates it on the seeds in ``fit``.
+        threshold: probability a theme needs (0.5: more likely than not); None calibrates
+            it on the seeds in ``fit`` (leave-one-out).
         threshold_offset: added to the calibrated threshold (positive = stricter).
         polarity_margin: positive vs negative seed evidence closer than this -> neutral.
+        competition: how much the other themes count against a theme (1: themes exclude
+            each other, as in a softmax; 0: each theme only against the generic class).
         split_coordination: also score the parts of a clause joined by "och"/"og"/"and"/",".
+        lowercase: embed lower-cased text; survey casing is noise ("FAKTURAN ÄR FEL") and
+            the seeds are written in lower case.
     """
 
-    def __init__(self, taxonomy: Taxonomy, embedder: Embedder, *,
-                 temperature: float = 0.02, threshold: float | None = None,
-                 threshold_offset: float = 0.0, polarity_margin: float = 0.002,
-                 split_coordination: bool = True):
+    def __init__(
+        self,
+        taxonomy: Taxonomy,
+        embedder: Embedder,
+        *,
+        temperature: float = 0.02,
+        threshold: float | None = 0.5,
+        threshold_offset: float = 0.0,
+        polarity_margin: float = 0.001,
+        competition: float = 0.25,
+        split_coordination: bool = True,
+        lowercase: bool = True,
+    ):
         self.taxonomy = taxonomy
         self.embedder = embedder
         self.temperature = temperature
         self.threshold = threshold
         self.threshold_offset = threshold_offset
         self.polarity_margin = polarity_margin
+        self.competition = competition
         self.split_coordination = split_coordination
+        self.lowercase = lowercase
 
     # --- fitting ------------------------------------------------------------------
     def fit(self, corrections: Iterable[Correction] = ()) -> GuidedThemeModel:
@@ -122,10 +144,10 @@ class GuidedThemeModel:
             polarities.append(Polarity(correction.polarity).value)
         generic = list(dict.fromkeys([*GENERIC_ANCHORS, *self.taxonomy.generic]))
         self.theme_ids_ = list(self.taxonomy.ids)
-        self.seed_vectors_ = self.embedder.encode(phrases)
+        self.seed_vectors_ = self._encode(phrases)
         self.seed_theme_ = np.asarray(owners)
         self.seed_polarity_ = np.asarray(polarities)
-        self.generic_vectors_ = self.embedder.encode(generic)
+        self.generic_vectors_ = self._encode(generic)
         if self.threshold is None:
             self.calibrated_threshold_ = self._calibrate()
         else:
@@ -139,27 +161,33 @@ class GuidedThemeModel:
         """(n, themes + 1) log kernel densities; the last column is the generic class."""
         scaled = seed_sims.astype(np.float64) / self.temperature
         scaled_generic = generic_sims.astype(np.float64) / self.temperature
-        columns = [_log_mean_exp(scaled, self.seed_theme_ == t)
-                   for t in range(len(self.theme_ids_))]
+        columns = [
+            _log_mean_exp(scaled, self.seed_theme_ == t) for t in range(len(self.theme_ids_))
+        ]
         columns.append(_log_mean_exp(scaled_generic, np.ones(scaled_generic.shape[1], bool)))
         return np.stack(columns, axis=1)
 
-    @staticmethod
-    def _softmax(logits: np.ndarray) -> np.ndarray:
+    def _probabilities(self, logits: np.ndarray) -> np.ndarray:
+        """(n, themes) P(theme) against the generic class and, weighted, the other themes.
+
+        With ``competition`` 1 this is a softmax over themes and the generic class (themes
+        exclude each other); below 1 a view that names two themes can keep both.
+        """
         shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
-        return shifted / shifted.sum(axis=1, keepdims=True)
+        themes, generic = shifted[:, :-1], shifted[:, -1:]
+        others = themes.sum(axis=1, keepdims=True) - themes
+        return themes / (themes + generic + self.competition * others)
 
     def _calibrate(self) -> float:
         """The threshold that best classifies each seed (and generic anchor) left out."""
         seeds, generic = self.seed_vectors_, self.generic_vectors_
-        n_themes = len(self.theme_ids_)
         seed_sims = seeds @ seeds.T
         np.fill_diagonal(seed_sims, -np.inf)
-        seed_probs = self._softmax(self._log_scores(seed_sims, seeds @ generic.T))
+        seed_probs = self._probabilities(self._log_scores(seed_sims, seeds @ generic.T))
         generic_sims = generic @ generic.T
         np.fill_diagonal(generic_sims, -np.inf)
-        generic_probs = self._softmax(self._log_scores(generic @ seeds.T, generic_sims))
-        probs = np.vstack([seed_probs, generic_probs])[:, :n_themes]
+        generic_probs = self._probabilities(self._log_scores(generic @ seeds.T, generic_sims))
+        probs = np.vstack([seed_probs, generic_probs])
         truth = np.zeros_like(probs, dtype=bool)
         truth[np.arange(len(seeds)), self.seed_theme_] = True
         best_f1, best_threshold = -1.0, 0.5
@@ -171,6 +199,11 @@ class GuidedThemeModel:
         return best_threshold
 
     # --- scoring ------------------------------------------------------------------
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        if self.lowercase:
+            texts = [t.lower() for t in texts]
+        return self.embedder.encode(list(texts))
+
     def _views(self, comment: str, language: str | None) -> list[Segment]:
         views: list[Segment] = []
         for seg in segment(comment, language):
@@ -180,13 +213,15 @@ class GuidedThemeModel:
         return views
 
     def theme_probabilities(self, texts: Sequence[str]) -> np.ndarray:
-        """(n, themes + 1) probabilities per text; the last column is "generic, no theme"."""
-        vectors = self.embedder.encode(list(texts))
-        return self._softmax(self._log_scores(vectors @ self.seed_vectors_.T,
-                                              vectors @ self.generic_vectors_.T))
+        """(n, themes) probability of each theme per text (no segmentation)."""
+        vectors = self._encode(list(texts))
+        return self._probabilities(
+            self._log_scores(vectors @ self.seed_vectors_.T, vectors @ self.generic_vectors_.T)
+        )
 
-    def transform(self, comments: Sequence[str],
-                  languages: Sequence[str | None] | None = None) -> list[ThemeAssignment]:
+    def transform(
+        self, comments: Sequence[str], languages: Sequence[str | None] | None = None
+    ) -> list[ThemeAssignment]:
         """Themes of each comment; a comment's result never depends on the rest of the batch.
 
         Args:
@@ -201,15 +236,25 @@ class GuidedThemeModel:
         unique = list(dict.fromkeys(v.text for views in views_per_comment for v in views))
         if not unique:
             return [ThemeAssignment((), REASON_EMPTY) for _ in comments]
-        vectors = self.embedder.encode(unique)
+        vectors = self._encode(unique)
         row_of = {text: i for i, text in enumerate(unique)}
         seed_sims = vectors @ self.seed_vectors_.T
-        probs = self._softmax(self._log_scores(seed_sims, vectors @ self.generic_vectors_.T))
-        return [self._assign(views, [row_of[v.text] for v in views], probs, seed_sims)
-                for views in views_per_comment]
+        logits = self._log_scores(seed_sims, vectors @ self.generic_vectors_.T)
+        probs = self._probabilities(logits)
+        generic = logits.argmax(axis=1) == len(self.theme_ids_)
+        return [
+            self._assign(views, [row_of[v.text] for v in views], probs, generic, seed_sims)
+            for views in views_per_comment
+        ]
 
-    def _assign(self, views: list[Segment], rows: list[int], probs: np.ndarray,
-                seed_sims: np.ndarray) -> ThemeAssignment:
+    def _assign(
+        self,
+        views: list[Segment],
+        rows: list[int],
+        probs: np.ndarray,
+        generic: np.ndarray,
+        seed_sims: np.ndarray,
+    ) -> ThemeAssignment:
         if not views:
             return ThemeAssignment((), REASON_EMPTY)
         n_themes = len(self.theme_ids_)
@@ -221,28 +266,33 @@ class GuidedThemeModel:
             if confidence < self.threshold_:
                 continue
             view = views[best]
-            hits.append(ThemeHit(
-                theme_id=self.theme_ids_[t],
-                confidence=round(confidence, 4),
-                polarity=self._polarity(seed_sims[rows[best]], t),
-                start=view.start,
-                end=view.end,
-            ))
+            hits.append(
+                ThemeHit(
+                    theme_id=self.theme_ids_[t],
+                    confidence=round(confidence, 4),
+                    polarity=self._polarity(seed_sims[rows[best]], t),
+                    start=view.start,
+                    end=view.end,
+                )
+            )
         if hits:
-            return ThemeAssignment(tuple(sorted(hits, key=lambda h: (h.start, h.end,
-                                                                     h.theme_id))))
-        generic_wins = bool((block.argmax(axis=1) == n_themes).all())
+            return ThemeAssignment(tuple(sorted(hits, key=lambda h: (h.start, h.end, h.theme_id))))
+        generic_wins = bool(generic[rows].all())
         return ThemeAssignment((), REASON_GENERIC if generic_wins else REASON_BELOW)
 
     def _polarity(self, sims: np.ndarray, theme: int) -> Polarity:
-        """Positive vs negative seeds of the theme, in the same kernel as the theme score."""
-        scaled = sims[None, :].astype(np.float64) / self.temperature
+        """Positive vs negative seeds of the theme: mean of the few closest on each side.
+
+        The same number of seeds on each side, so a theme with five negative seeds and two
+        positive ones is not pulled towards either by the count alone.
+        """
         own = self.seed_theme_ == theme
         scores = {}
         for polarity in (Polarity.POSITIVE, Polarity.NEGATIVE):
-            mask = own & (self.seed_polarity_ == polarity.value)
-            scores[polarity] = (float(_log_mean_exp(scaled, mask)[0]) * self.temperature
-                                if mask.any() else -np.inf)
+            values = sims[own & (self.seed_polarity_ == polarity.value)]
+            scores[polarity] = (
+                float(np.sort(values)[-_POLARITY_TOP_K:].mean()) if len(values) else -np.inf
+            )
         difference = scores[Polarity.POSITIVE] - scores[Polarity.NEGATIVE]
         if difference > self.polarity_margin:
             return Polarity.POSITIVE
