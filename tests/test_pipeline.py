@@ -91,3 +91,38 @@ def test_module_level_analyze_reuses_loaded_models(
     cached = dict(pipeline._default_analyzers)
     analyze(small_survey, fast_settings)
     assert pipeline._default_analyzers == cached
+
+
+def test_unmatched_comments_become_proposed_themes(analyzer: Analyzer) -> None:
+    from voc.nlp.langid import detect
+    from voc.nlp.themes import REASON_BELOW, ThemeAssignment
+
+    # 40 comments about something the taxonomy does not know (parking), in two languages,
+    # that guided assignment left unmatched.
+    texts = [
+        ("Parkeringen vid kontoret är omöjlig" if i % 2 else "Parkering ved kontoret er umulig")
+        + f" ({i})"
+        for i in range(40)
+    ]
+    frame = pd.DataFrame(
+        {
+            "response_id": [str(i) for i in range(40)],
+            "score": [3 if i % 2 else 8 for i in range(40)],
+            "comment": texts,
+        }
+    )
+    unmatched = [ThemeAssignment((), REASON_BELOW)] * 40
+    proposed, outliers, warnings = analyzer._discover(frame, detect(texts), unmatched)
+    assert proposed and not warnings
+    assert sum(p.size for p in proposed) + outliers == 40
+    assert outliers <= 8  # most are explained (the estimator's own cap: test_discovery.py)
+    biggest = proposed[0]
+    assert biggest.nps.n == biggest.size and biggest.quotes
+    assert biggest.keywords
+
+
+def test_too_few_unmatched_comments_propose_nothing(
+    analyzer: Analyzer, small_survey: pd.DataFrame
+) -> None:
+    report = analyzer.analyze(small_survey)
+    assert report.proposed_themes == [] and report.discovery_outliers == 0

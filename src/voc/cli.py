@@ -207,6 +207,9 @@ def print_summary(report: Report, out: Console) -> None:
                 q = t.quotes[0]
                 out.print(f"    “{_shorten(q.text)}” [dim]({q.language}, score {q.score})[/]")
     _print_actions(report, out)
+    if report.proposed_themes:
+        top = ", ".join(f"{p.label} ({p.size})" for p in report.proposed_themes[:4])
+        out.print(f"Proposed new themes among unmatched comments: {top} (see report.html)")
     if report.monthly_nps:
         last = report.monthly_nps[-6:]
         trend = "  ".join(

@@ -36,15 +36,17 @@ from voc.analytics import (
 from voc.config import Settings
 from voc.errors import InputError
 from voc.io import ColumnOverrides, LoadedSurvey, load_survey
+from voc.nlp.discovery import ThemeDiscovery, sentiment_direction
 from voc.nlp.embed import Embedder, load_embedder
 from voc.nlp.langid import UND, LanguageGuess, detect
 from voc.nlp.taxonomy import Taxonomy, load_taxonomy
-from voc.nlp.themes import GuidedThemeModel, ThemeAssignment
+from voc.nlp.themes import REASON_BELOW, GuidedThemeModel, ThemeAssignment
 from voc.types import (
     CommentResult,
     LanguageShare,
     NpsGroup,
     Polarity,
+    ProposedTheme,
     Quote,
     Report,
     ThemeHit,
@@ -58,6 +60,8 @@ Source = str | Path | pd.DataFrame | BinaryIO
 ProgressCallback = Callable[[str, int, int], None]
 
 _THEME_CHUNK = 64
+# Fewer unmatched comments than this and discovery has nothing worth proposing.
+_MIN_DISCOVERY = 30
 _QUOTE_MAX_CHARS = 280
 # Segment columns that identify the customer account (B2B) or its size, by header.
 _ACCOUNT_COLUMN = re.compile(
@@ -143,6 +147,7 @@ class Analyzer:
         frame = loaded.frame
         scores = frame["score"].to_numpy(dtype=int)
         groups = nps_groups(scores)
+        proposed, outliers, discovery_warnings = self._discover(frame, guesses, assignments)
         theme_ids = self.taxonomy.ids
         column_of = {t: i for i, t in enumerate(theme_ids)}
         mentions = np.zeros((len(frame), len(theme_ids)))
@@ -186,7 +191,11 @@ class Analyzer:
             improvement_areas=improvement,
             strengths=strengths,
             comment_results=comment_results,
-            warnings=self._warnings(loaded, len(frame), guesses, has_comment) + analysis.warnings,
+            warnings=self._warnings(loaded, len(frame), guesses, has_comment)
+            + analysis.warnings
+            + discovery_warnings,
+            proposed_themes=proposed,
+            discovery_outliers=outliers,
             scale_rule=grouping_rule(loaded.report.scale),
             quarterly_nps=analysis.by_quarter,
             weekly_nps=analysis.by_week,
@@ -286,6 +295,60 @@ class Analyzer:
             neutral=polarity[Polarity.NEUTRAL],
             quotes=_pick_quotes(hits, stats.impact, self.settings.quotes_per_theme),
         )
+
+    def _discover(
+        self, frame: pd.DataFrame, guesses: list[LanguageGuess], assignments: list[ThemeAssignment]
+    ) -> tuple[list[ProposedTheme], int, list[str]]:
+        """Propose new themes from comments that no taxonomy theme came close to."""
+        rows = [
+            i
+            for i, a in enumerate(assignments)
+            if not a.hits and a.unassigned_reason == REASON_BELOW
+        ]
+        if len(rows) < _MIN_DISCOVERY:
+            return [], 0, []
+        comments = frame["comment"].tolist()
+        texts = [comments[i] for i in rows]
+        langs = [guesses[i].lang for i in rows]
+        try:
+            model = ThemeDiscovery(random_state=self.settings.random_state).fit(
+                self.embedder.encode(texts),
+                texts,
+                langs,
+                nuisance=sentiment_direction(self.embedder),
+            )
+        except ImportError as exc:  # large surveys need the voc[discovery] extra
+            return [], 0, [f"theme discovery skipped: {exc}"]
+        scores = frame["score"].to_numpy(dtype=int)
+        n_commented = int(frame["comment"].str.strip().ne("").sum())
+        proposed = []
+        for topic in model.topics_:
+            members = [rows[k] for k, label in enumerate(model.labels_) if label == topic.topic_id]
+            quotes = [
+                Quote(
+                    response_id=str(frame["response_id"].iat[rows[q.index]]),
+                    text=q.text,
+                    language=q.language,
+                    score=int(scores[rows[q.index]]),
+                    nps_group=nps_groups([scores[rows[q.index]]])[0],
+                )
+                for by_language in topic.quotes.values()
+                for q in by_language[:1]
+            ]
+            proposed.append(
+                ProposedTheme(
+                    topic_id=topic.topic_id,
+                    label=topic.labels.get(self.settings.report_language, topic.label),
+                    labels=dict(topic.labels),
+                    keywords=list(topic.keywords),
+                    size=topic.size,
+                    share=round(topic.size / n_commented, 4) if n_commented else 0.0,
+                    languages=dict(topic.languages),
+                    nps=estimate_nps(scores[members], self.settings.min_sample),
+                    quotes=quotes[: self.settings.quotes_per_theme],
+                )
+            )
+        return proposed, int((model.labels_ < 0).sum()), []
 
     def _warnings(
         self, loaded: LoadedSurvey, n: int, guesses: list[LanguageGuess], has_comment: np.ndarray

@@ -138,6 +138,20 @@ class LanguageShare(_Record):
     share: float
 
 
+class ProposedTheme(_Record):
+    """A theme discovery found in comments the taxonomy left unassigned: a candidate to add."""
+
+    topic_id: int
+    label: str
+    labels: dict[str, str] = Field(default_factory=dict, description="Label per language")
+    keywords: list[str]
+    size: int
+    share: float = Field(description="Share of responses with a comment")
+    languages: dict[str, int]
+    nps: NpsEstimate
+    quotes: list[Quote] = Field(default_factory=list)
+
+
 class Quote(_Record):
     response_id: str
     text: str
@@ -239,6 +253,13 @@ class Report(_Record):
     strengths: list[str] = Field(description="Theme ids, most positive impact first")
     comment_results: list[CommentResult]
     warnings: list[str] = Field(default_factory=list)
+    proposed_themes: list[ProposedTheme] = Field(
+        default_factory=list,
+        description="New themes discovered among comments no taxonomy theme matched",
+    )
+    discovery_outliers: int = Field(
+        default=0, description="Unmatched comments discovery left in no proposed theme"
+    )
     # --- analytics: trends, drivers, ranked areas, alerts, what-if (docs: "Analytics") ---
     scale_rule: str = Field(default="", description="Grouping rule applied to the scores")
     quarterly_nps: list[PeriodNps] = Field(default_factory=list)
