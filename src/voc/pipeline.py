@@ -29,6 +29,7 @@ from voc.analytics import (
     grouping_rule,
     nps_by_month,
     nps_by_segment,
+    nps_group,
     nps_groups,
     rank_themes,
     theme_impacts,
@@ -330,7 +331,7 @@ class Analyzer:
                     text=q.text,
                     language=q.language,
                     score=int(scores[rows[q.index]]),
-                    nps_group=nps_groups([scores[rows[q.index]]])[0],
+                    nps_group=nps_group(int(scores[rows[q.index]])),
                 )
                 for by_language in topic.quotes.values()
                 for q in by_language[:1]
