@@ -112,13 +112,48 @@ def test_unmatched_comments_become_proposed_themes(analyzer: Analyzer) -> None:
         }
     )
     unmatched = [ThemeAssignment((), REASON_BELOW)] * 40
-    proposed, outliers, warnings = analyzer._discover(frame, detect(texts), unmatched)
-    assert proposed and not warnings
+    found = analyzer._discover(frame, detect(texts), unmatched)
+    proposed, outliers = found.themes, found.outliers
+    assert proposed and not found.warnings
     assert sum(p.size for p in proposed) + outliers == 40
     assert outliers <= 8  # most are explained (the estimator's own cap: test_discovery.py)
     biggest = proposed[0]
     assert biggest.nps.n == biggest.size and biggest.quotes
     assert biggest.keywords
+    # Every placed comment points at its proposed theme, and sizes agree with those links.
+    assert len(found.topic_of_row) == 40 - outliers
+    for theme in proposed:
+        assert list(found.topic_of_row.values()).count(theme.topic_id) == theme.size
+
+
+def test_comment_results_say_why_unassigned_and_which_proposed_theme(
+    analyzer: Analyzer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from voc.nlp.themes import REASON_BELOW, REASON_EMPTY, ThemeAssignment
+
+    texts = [""] + [f"Parkeringen vid kontoret är omöjlig, plats {i}" for i in range(40)]
+    frame = pd.DataFrame(
+        {"response_id": [str(i) for i in range(41)], "score": [5] * 41, "comment": texts}
+    )
+    # Guided mode places none of them (the hashing stand-in would match by chance).
+    monkeypatch.setattr(
+        analyzer,
+        "assign_themes",
+        lambda comments, *a, **k: [
+            ThemeAssignment((), REASON_BELOW if c else REASON_EMPTY) for c in comments
+        ],
+    )
+    report = analyzer.analyze(frame)
+    assert report.proposed_themes
+    by_id = {c.response_id: c for c in report.comment_results}
+    assert by_id["0"].unassigned_reason and "empty" in by_id["0"].unassigned_reason
+    for c in report.comment_results:
+        assert (c.unassigned_reason is None) == bool(c.themes)
+        if c.discovered_theme is not None:
+            assert c.discovered_theme in {p.topic_id for p in report.proposed_themes}
+            assert not c.themes
+    placed = report.comments.dropna(subset=["discovered_theme"])
+    assert len(placed) == sum(p.size for p in report.proposed_themes)
 
 
 def test_too_few_unmatched_comments_propose_nothing(

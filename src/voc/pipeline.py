@@ -10,6 +10,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -37,7 +38,7 @@ from voc.analytics import (
 from voc.config import Settings
 from voc.errors import InputError
 from voc.io import ColumnOverrides, LoadedSurvey, load_survey
-from voc.nlp.discovery import ThemeDiscovery, sentiment_direction
+from voc.nlp.discovery import OUTLIER, ThemeDiscovery, sentiment_direction
 from voc.nlp.embed import Embedder, load_embedder
 from voc.nlp.langid import UND, LanguageGuess, detect
 from voc.nlp.taxonomy import Taxonomy, load_taxonomy
@@ -75,6 +76,16 @@ _SIZE_COLUMN = re.compile(r"size|storlek|størrelse|employees|anställda|ansatte
 
 def _no_progress(stage: str, done: int, total: int) -> None:
     return None
+
+
+@dataclass(frozen=True)
+class Discovered:
+    """What discovery proposed, how many comments it left out, and each placed row's topic."""
+
+    themes: list[ProposedTheme] = field(default_factory=list)
+    outliers: int = 0
+    topic_of_row: dict[int, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 class Analyzer:
@@ -131,6 +142,12 @@ class Analyzer:
     ) -> Report:
         """Read an export (path, upload or DataFrame) and analyse it end to end."""
         loaded = load_survey(source, filename=filename, overrides=overrides, settings=self.settings)
+        return self.analyze_loaded(loaded, progress=progress)
+
+    def analyze_loaded(
+        self, loaded: LoadedSurvey, *, progress: ProgressCallback = _no_progress
+    ) -> Report:
+        """Analyse an already read (and redacted) survey, e.g. one the service stored."""
         _refuse_csat(loaded, self.settings)
         progress("load", 1, 1)
         frame = loaded.frame
@@ -148,7 +165,7 @@ class Analyzer:
         frame = loaded.frame
         scores = frame["score"].to_numpy(dtype=int)
         groups = nps_groups(scores)
-        proposed, outliers, discovery_warnings = self._discover(frame, guesses, assignments)
+        discovered = self._discover(frame, guesses, assignments)
         theme_ids = self.taxonomy.ids
         column_of = {t: i for i, t in enumerate(theme_ids)}
         mentions = np.zeros((len(frame), len(theme_ids)))
@@ -173,6 +190,7 @@ class Analyzer:
             assignments,
             loaded.report.mapping.segments,
             loaded.comment_fields,
+            discovered.topic_of_row,
         )
         impacts = [self._theme_impact(st, comment_results) for st in stats]
         analysis = self._analytics(loaded, mentions, stats, impacts)
@@ -194,9 +212,9 @@ class Analyzer:
             comment_results=comment_results,
             warnings=self._warnings(loaded, len(frame), guesses, has_comment)
             + analysis.warnings
-            + discovery_warnings,
-            proposed_themes=proposed,
-            discovery_outliers=outliers,
+            + discovered.warnings,
+            proposed_themes=discovered.themes,
+            discovery_outliers=discovered.outliers,
             scale_rule=grouping_rule(loaded.report.scale),
             quarterly_nps=analysis.by_quarter,
             weekly_nps=analysis.by_week,
@@ -255,8 +273,10 @@ class Analyzer:
         assignments: list[ThemeAssignment],
         segments: list[str],
         fields: pd.DataFrame | None = None,
+        topic_of_row: dict[int, int] | None = None,
     ) -> list[CommentResult]:
         dates = frame["submitted_at"]
+        topic_of_row = topic_of_row or {}
         return [
             CommentResult(
                 row=int(row.row),
@@ -268,11 +288,13 @@ class Analyzer:
                 language=guess.lang,
                 language_confidence=round(guess.confidence, 4),
                 themes=list(assignment.hits),
+                unassigned_reason=None if assignment.hits else assignment.unassigned_reason,
+                discovered_theme=topic_of_row.get(position),
                 segments={c: str(frame.at[idx, c]) for c in segments},
                 comment_fields=_comment_fields(fields, idx),
             )
-            for (idx, row), group, guess, assignment, date in zip(
-                frame.iterrows(), groups, guesses, assignments, dates, strict=True
+            for position, ((idx, row), group, guess, assignment, date) in enumerate(
+                zip(frame.iterrows(), groups, guesses, assignments, dates, strict=True)
             )
         ]
 
@@ -299,7 +321,7 @@ class Analyzer:
 
     def _discover(
         self, frame: pd.DataFrame, guesses: list[LanguageGuess], assignments: list[ThemeAssignment]
-    ) -> tuple[list[ProposedTheme], int, list[str]]:
+    ) -> Discovered:
         """Propose new themes from comments that no taxonomy theme came close to."""
         rows = [
             i
@@ -307,7 +329,7 @@ class Analyzer:
             if not a.hits and a.unassigned_reason == REASON_BELOW
         ]
         if len(rows) < _MIN_DISCOVERY:
-            return [], 0, []
+            return Discovered()
         comments = frame["comment"].tolist()
         texts = [comments[i] for i in rows]
         langs = [guesses[i].lang for i in rows]
@@ -319,7 +341,7 @@ class Analyzer:
                 nuisance=sentiment_direction(self.embedder),
             )
         except ImportError as exc:  # large surveys need the voc[discovery] extra
-            return [], 0, [f"theme discovery skipped: {exc}"]
+            return Discovered(warnings=[f"theme discovery skipped: {exc}"])
         scores = frame["score"].to_numpy(dtype=int)
         n_commented = int(frame["comment"].str.strip().ne("").sum())
         proposed = []
@@ -349,7 +371,10 @@ class Analyzer:
                     quotes=quotes[: self.settings.quotes_per_theme],
                 )
             )
-        return proposed, int((model.labels_ < 0).sum()), []
+        topic_of_row = {
+            rows[k]: int(label) for k, label in enumerate(model.labels_) if label != OUTLIER
+        }
+        return Discovered(proposed, int((model.labels_ == OUTLIER).sum()), topic_of_row)
 
     def _warnings(
         self, loaded: LoadedSurvey, n: int, guesses: list[LanguageGuess], has_comment: np.ndarray

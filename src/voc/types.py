@@ -207,6 +207,16 @@ class CommentResult(_Record):
     language: str
     language_confidence: float
     themes: list[ThemeHit] = Field(default_factory=list)
+    unassigned_reason: str | None = Field(
+        default=None,
+        description="Why no taxonomy theme was assigned (empty comment, generic comment, no "
+        "theme close enough); None when the comment has themes",
+    )
+    discovered_theme: int | None = Field(
+        default=None,
+        description="``topic_id`` of the proposed new theme this comment belongs to, when "
+        "discovery ran and placed it",
+    )
     segments: dict[str, str] = Field(default_factory=dict)
     comment_fields: dict[str, str] = Field(
         default_factory=dict,
@@ -340,6 +350,8 @@ class Report(_Record):
                 "language": c.language,
                 "themes": ";".join(h.theme_id for h in c.themes),
                 "polarities": ";".join(h.polarity.value for h in c.themes),
+                "unassigned_reason": c.unassigned_reason or "",
+                "discovered_theme": c.discovered_theme,
                 "comment": c.comment,
                 **c.segments,
             }
