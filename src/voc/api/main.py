@@ -23,6 +23,7 @@ from voc.api.routers import (
     results,
     taxonomy,
     uploads,
+    web,
     workspace,
 )
 from voc.config import Settings
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None, *, analyzer: Analyzer | None = 
 
     problems.install(app)
     app.include_router(health.router)
+    app.include_router(web.router)
     app.include_router(analyses.router, prefix="/v1")
     for router in (uploads, jobs, results, exports, taxonomy, classify, workspace):
         app.include_router(router.router, prefix="/v1")
