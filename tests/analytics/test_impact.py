@@ -5,7 +5,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from voc.analytics import nps_by_month, nps_by_segment, rank_themes, theme_impacts
-from voc.analytics.impact import impact_by_period, impact_by_segment, theme_sentiment
+from voc.analytics.impact import (
+    impact_by_period,
+    impact_by_segment,
+    theme_impacts_from_counts,
+    theme_sentiment,
+)
 from voc.errors import InputError
 
 
@@ -39,6 +44,53 @@ def test_bootstrap_is_seeded() -> None:
     a = theme_impacts(scores, mentions, ["a", "b", "c"], 200, random_state=3)
     b = theme_impacts(scores, mentions, ["a", "b", "c"], 200, random_state=3)
     assert a == b
+
+
+def test_counts_give_the_same_stats_as_the_rows() -> None:
+    rng = np.random.default_rng(2)
+    scores = rng.integers(0, 11, 500)
+    mentions = (rng.random((500, 3)) < [0.1, 0.3, 0.02]).astype(float)
+    from_rows = theme_impacts(scores, mentions, ["a", "b", "c"], 450, random_state=5)
+    groups = [scores >= 9, (scores >= 7) & (scores <= 8), scores <= 6]
+    mentioned = [[int((m & g).sum()) for g in groups] for m in (mentions > 0).T]
+    overall = [int(g.sum()) for g in groups]
+    from_counts = theme_impacts_from_counts(
+        overall, np.array(mentioned), ["a", "b", "c"], 450, random_state=5
+    )
+    assert from_rows == from_counts
+    assert from_rows[0].share == round(from_rows[0].n_comments / 450, 4)
+
+
+def test_bootstrap_on_counts_matches_a_bootstrap_over_rows() -> None:
+    # Resampling rows with replacement draws the six (mentions x group) counts from a
+    # multinomial: the two intervals differ only by Monte Carlo noise (~0.2 points here).
+    rng = np.random.default_rng(4)
+    scores = rng.integers(0, 11, 300)
+    mentions = ((scores <= 6) & (rng.random(300) < 0.4) | (rng.random(300) < 0.05)).astype(float)
+    draws = 4000
+    (stat,) = theme_impacts(scores, mentions[:, None], ["t"], 300, n_bootstrap=draws)
+    net = np.where(scores >= 9, 1.0, np.where(scores <= 6, -1.0, 0.0))
+    idx = np.random.default_rng(9).integers(0, 300, size=(draws, 300))
+    keep = 1.0 - mentions[idx]
+    by_row = 100 * (net[idx].mean(axis=1) - (net[idx] * keep).sum(axis=1) / keep.sum(axis=1))
+    low, high = np.percentile(by_row, [2.5, 97.5])
+    assert stat.ci_low == pytest.approx(low, abs=0.75)
+    assert stat.ci_high == pytest.approx(high, abs=0.75)
+
+
+def test_impact_interval_covers_the_true_impact_about_95_percent_of_the_time() -> None:
+    # 2,000 simulated surveys of n=400 from known cell rates (mentions x group).
+    cells = np.array([0.03, 0.03, 0.12, 0.40, 0.22, 0.20])
+    p_without = cells[3:] / cells[3:].sum()
+    true_impact = 100 * (
+        (cells[0] + cells[3] - cells[2] - cells[5]) - (p_without[0] - p_without[2])
+    )
+    surveys = np.random.default_rng(11).multinomial(400, cells, size=2000)
+    covered = 0
+    for i, c in enumerate(surveys):
+        (stat,) = theme_impacts_from_counts(c[:3] + c[3:], c[None, :3], ["t"], 400, random_state=i)
+        covered += stat.ci_low <= true_impact <= stat.ci_high
+    assert 0.925 <= covered / 2000 <= 0.97
 
 
 def test_ranking_puts_significant_negative_first_and_drops_rare_themes() -> None:

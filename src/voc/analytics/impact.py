@@ -3,7 +3,13 @@
 impact = NPS(all) - NPS(all responses that do not mention the theme). A negative impact
 means the theme pulls NPS down (an improvement area), a positive one that it lifts it (a
 strength). It equals share x (NPS with - NPS without), the industry's usual definition.
-The 95% interval comes from a seeded bootstrap over responses.
+
+The 95% interval is a seeded percentile bootstrap over responses. A theme's impact depends
+only on six counts: responses that mention it or not x promoter / passive / detractor.
+Resampling n responses with replacement therefore draws those six counts from
+Multinomial(n, counts / n), exactly, so each theme's bootstrap is done on its counts:
+O(themes x draws) whatever the number of responses, and the same counts give the same
+interval whether they come from a report's arrays or from the service's SQL aggregates.
 """
 
 from __future__ import annotations
@@ -17,11 +23,9 @@ import pandas as pd
 
 from voc.analytics.breakdown import Freq, period_labels, segment_values
 from voc.analytics.inputs import polarity_counts
-from voc.analytics.nps import estimate_nps
+from voc.analytics.nps import estimate_from_counts
 from voc.analytics.results import GroupThemeImpact, ThemeSentiment
 from voc.types import NpsEstimate
-
-_BOOTSTRAP_CHUNK = 50
 
 
 @dataclass(frozen=True)
@@ -38,21 +42,83 @@ class ImpactStats:
     ci_high: float
 
 
-def _nps_without(net: np.ndarray, weights: np.ndarray, mentions: np.ndarray) -> np.ndarray:
-    """NPS of all responses minus each theme's mentions, for each row of ``weights``.
+def group_counts(scores: np.ndarray) -> np.ndarray:
+    """(promoters, passives, detractors) of 0-10 scores, as an int array of 3."""
+    scores = np.asarray(scores, dtype=int)
+    promoters = int((scores >= 9).sum())
+    detractors = int((scores <= 6).sum())
+    return np.array([promoters, len(scores) - promoters - detractors, detractors])
 
-    net is +1 promoter / 0 passive / -1 detractor per response; weights (b, n) are bootstrap
-    counts; mentions (n, k) is 0/1. Returns (b, k).
-    """
-    total_net = weights @ net
-    total_n = weights.sum(axis=1)
-    without = 1.0 - mentions
-    net_without = weights @ (without * net[:, None])
-    n_without = weights @ without
+
+def _impact(with_theme: np.ndarray, without: np.ndarray) -> np.ndarray:
+    """100 x (NPS of all - NPS without the theme) from (..., 3) group counts (0 when empty)."""
+    total = with_theme + without
+    n = total.sum(axis=-1)
+    n_without = without.sum(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        all_nps = np.where(total_n > 0, total_net / total_n, 0.0)
-        nps_wo = np.where(n_without > 0, net_without / n_without, 0.0)
-    return 100.0 * (all_nps[:, None] - nps_wo)
+        all_nps = np.where(n > 0, (total[..., 0] - total[..., 2]) / n, 0.0)
+        nps_wo = np.where(n_without > 0, (without[..., 0] - without[..., 2]) / n_without, 0.0)
+    return 100.0 * (all_nps - nps_wo)
+
+
+def _estimate(counts: np.ndarray, min_sample: int) -> NpsEstimate:
+    promoters, passives, detractors = (int(c) for c in counts)
+    return estimate_from_counts(promoters, passives, detractors, min_sample)
+
+
+def _bootstrap_interval(
+    with_theme: np.ndarray, without: np.ndarray, n_bootstrap: int, rng: np.random.Generator
+) -> tuple[float, float] | None:
+    """Percentile 95% interval of the impact over row resamples, drawn as cell counts."""
+    cells = np.concatenate([with_theme, without]).astype(float)
+    n = int(cells.sum())
+    if n_bootstrap <= 0 or n == 0:
+        return None
+    draws = rng.multinomial(n, cells / n, size=n_bootstrap)
+    boot = _impact(draws[:, :3], draws[:, 3:])
+    low, high = np.percentile(boot, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def theme_impacts_from_counts(
+    overall: Sequence[int] | np.ndarray,
+    mentioned: Sequence[Sequence[int]] | np.ndarray,
+    theme_ids: Sequence[str],
+    n_commented: int,
+    *,
+    min_sample: int = 30,
+    n_bootstrap: int = 500,
+    random_state: int = 0,
+) -> list[ImpactStats]:
+    """Impact with bootstrap CI for every theme, from group counts alone.
+
+    Args:
+        overall: (promoters, passives, detractors) of all responses.
+        mentioned: (k, 3) the same counts among the responses that mention each theme.
+    """
+    overall = np.asarray(overall, dtype=int).reshape(3)
+    mentioned = np.asarray(mentioned, dtype=int).reshape(len(theme_ids), 3)
+    rng = np.random.default_rng(random_state)
+    stats = []
+    for k, theme_id in enumerate(theme_ids):
+        with_theme = mentioned[k]
+        without = overall - with_theme
+        point = float(_impact(with_theme, without))
+        low, high = _bootstrap_interval(with_theme, without, n_bootstrap, rng) or (point, point)
+        n_comments = int(with_theme.sum())
+        stats.append(
+            ImpactStats(
+                theme_id=theme_id,
+                n_comments=n_comments,
+                share=round(n_comments / n_commented, 4) if n_commented else 0.0,
+                nps_with=_estimate(with_theme, min_sample),
+                nps_without=_estimate(without, min_sample),
+                impact=round(point, 2),
+                ci_low=round(low, 2),
+                ci_high=round(high, 2),
+            )
+        )
+    return stats
 
 
 def theme_impacts(
@@ -65,41 +131,22 @@ def theme_impacts(
     n_bootstrap: int = 500,
     random_state: int = 0,
 ) -> list[ImpactStats]:
-    """Impact with bootstrap CI for every theme column of ``mentions`` (n_responses x k)."""
+    """Impact with bootstrap CI for every theme column of ``mentions`` (n_responses x k, 0/1)."""
     scores = np.asarray(scores, dtype=int)
-    mentions = np.asarray(mentions, dtype=float)
-    n = len(scores)
-    net = np.where(scores >= 9, 1.0, np.where(scores <= 6, -1.0, 0.0))
-    point = _nps_without(net, np.ones((1, n)), mentions)[0]
-
-    rng = np.random.default_rng(random_state)
-    draws = []
-    for start in range(0, n_bootstrap, _BOOTSTRAP_CHUNK):
-        size = min(_BOOTSTRAP_CHUNK, n_bootstrap - start)
-        idx = rng.integers(0, n, size=(size, n))
-        weights = np.zeros((size, n))
-        for b in range(size):
-            weights[b] = np.bincount(idx[b], minlength=n)
-        draws.append(_nps_without(net, weights, mentions))
-    boot = np.vstack(draws) if draws else np.zeros((0, mentions.shape[1]))
-
-    stats = []
-    for k, theme_id in enumerate(theme_ids):
-        mask = mentions[:, k] > 0
-        low, high = np.percentile(boot[:, k], [2.5, 97.5]) if len(boot) else (point[k], point[k])
-        stats.append(
-            ImpactStats(
-                theme_id=theme_id,
-                n_comments=int(mask.sum()),
-                share=round(float(mask.sum()) / n_commented, 4) if n_commented else 0.0,
-                nps_with=estimate_nps(scores[mask], min_sample),
-                nps_without=estimate_nps(scores[~mask], min_sample),
-                impact=round(float(point[k]), 2),
-                ci_low=round(float(low), 2),
-                ci_high=round(float(high), 2),
-            )
-        )
-    return stats
+    mentions = np.asarray(mentions, dtype=float).reshape(len(scores), len(theme_ids))
+    group = np.where(scores >= 9, 0, np.where(scores <= 6, 2, 1))  # promoter, passive, detractor
+    one_hot = np.zeros((len(scores), 3))
+    one_hot[np.arange(len(scores)), group] = 1.0
+    mentioned = np.rint((mentions > 0).T.astype(float) @ one_hot).astype(int)
+    return theme_impacts_from_counts(
+        group_counts(scores),
+        mentioned,
+        theme_ids,
+        n_commented,
+        min_sample=min_sample,
+        n_bootstrap=n_bootstrap,
+        random_state=random_state,
+    )
 
 
 def impact_by_group(

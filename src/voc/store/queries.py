@@ -11,7 +11,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import numpy as np
 from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
@@ -28,6 +27,7 @@ _SORTS: dict[str, tuple[Any, ...]] = {
     "row": (Response.upload_id, Response.row),
 }
 _CHUNK = 1000
+_POLARITIES = ("positive", "negative", "neutral")
 
 
 @dataclass(frozen=True)
@@ -38,11 +38,16 @@ class GroupCounts:
 
 
 @dataclass(frozen=True)
-class ImpactInputs:
-    """Scores of the filtered responses and their 0/1 theme-mention matrix."""
+class ThemeCounts:
+    """NPS-group counts overall and per theme's mentioners; each theme's spans by polarity.
 
-    scores: np.ndarray
-    mentions: np.ndarray  # (n, len(theme_ids))
+    A response counts once per theme in ``mentioned`` however many spans of it the theme
+    has; ``polarity`` counts spans. Themes nobody mentions are absent from both.
+    """
+
+    overall: GroupCounts
+    mentioned: dict[str, GroupCounts]
+    polarity: dict[str, dict[str, int]]
     n_commented: int
 
 
@@ -100,36 +105,40 @@ class ResultQueries:
             for p, a, b, c in self.session.execute(statement)
         ]
 
-    def impact_inputs(self, f: ResultFilters, theme_ids: Sequence[str]) -> ImpactInputs:
+    def theme_counts(self, f: ResultFilters) -> ThemeCounts:
+        """Everything theme impact and sentiment need, aggregated in the database (2 queries)."""
         where = self._where(f)
-        rows = self.session.execute(
-            select(Response.id, Response.score, Response.comment != "").where(*where)
-        ).all()
-        index = {pk: i for i, (pk, _, _) in enumerate(rows)}
-        scores = np.fromiter((r[1] for r in rows), dtype=int, count=len(rows))
-        column = {t: k for k, t in enumerate(theme_ids)}
-        mentions = np.zeros((len(rows), len(theme_ids)))
-        pairs = self.session.execute(
-            select(ThemeAssignmentRow.response_pk, ThemeAssignmentRow.theme_id)
-            .join(Response, Response.id == ThemeAssignmentRow.response_pk)
-            .where(ThemeAssignmentRow.workspace_id == self.workspace_id, *where)
-        )
-        for pk, theme_id in pairs:
-            if theme_id in column and pk in index:
-                mentions[index[pk], column[theme_id]] = 1.0
-        return ImpactInputs(scores, mentions, int(sum(1 for r in rows if r[2])))
-
-    def polarity_counts(self, f: ResultFilters) -> dict[str, dict[str, int]]:
+        commented = func.sum(case((Response.comment != "", 1), else_=0))
+        *groups, n_commented = self.session.execute(
+            select(*self._group_columns(), commented).where(*where)
+        ).one()
+        a = ThemeAssignmentRow
         statement = (
-            select(ThemeAssignmentRow.theme_id, ThemeAssignmentRow.polarity, func.count())
-            .join(Response, Response.id == ThemeAssignmentRow.response_pk)
-            .where(ThemeAssignmentRow.workspace_id == self.workspace_id, *self._where(f))
-            .group_by(ThemeAssignmentRow.theme_id, ThemeAssignmentRow.polarity)
+            select(
+                a.theme_id,
+                Response.nps_group,
+                func.count(func.distinct(a.response_pk)),
+                *(func.sum(case((a.polarity == p, 1), else_=0)) for p in _POLARITIES),
+            )
+            .join(Response, Response.id == a.response_pk)
+            .where(a.workspace_id == self.workspace_id, *where)
+            .group_by(a.theme_id, Response.nps_group)
         )
-        out: dict[str, dict[str, int]] = defaultdict(dict)
-        for theme_id, polarity, n in self.session.execute(statement):
-            out[theme_id][polarity] = int(n)
-        return out
+        mentioned: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        polarity: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for theme_id, group, n, *spans in self.session.execute(statement):
+            mentioned[theme_id][group] += int(n)
+            for p, count in zip(_POLARITIES, spans, strict=True):
+                polarity[theme_id][p] += int(count or 0)
+        return ThemeCounts(
+            overall=GroupCounts(*(int(v or 0) for v in groups)),
+            mentioned={
+                t: GroupCounts(c["promoter"], c["passive"], c["detractor"])
+                for t, c in mentioned.items()
+            },
+            polarity={t: dict(c) for t, c in polarity.items()},
+            n_commented=int(n_commented or 0),
+        )
 
     def count_comments(self, f: ResultFilters) -> int:
         statement = select(func.count()).select_from(Response).where(*self._where(f))
