@@ -8,7 +8,7 @@ from sqlalchemy import text
 from voc.store import Store
 
 from .conftest import Tenant
-from .test_service import SECRET, analysed
+from .test_service import EXPORT, SECRET, analysed, upload, wait_for
 
 
 def _everything(store: Store) -> str:
@@ -62,3 +62,20 @@ def test_deleting_a_workspace_leaves_nothing(
     assert SECRET in dump
     assert store.count_workspace_rows(tenant_b.workspace_id)["responses"] == 6
     assert service.get("/v1/uploads", headers=tenant_a.headers()).status_code == 401
+
+
+def test_committed_upload_keeps_no_personal_data_of_the_file(
+    service: TestClient, store: Store, tenant_a: Tenant
+) -> None:
+    body = EXPORT.replace(b"Bra,Oslo", b"Maila anna.svensson@firma.se,Oslo").replace(
+        b"Felaktig faktura igen", b"Felaktig faktura pnr 811218-9876"
+    )
+    upload_id = upload(service, tenant_a, body)["upload"]["id"]
+    assert "811218-9876" in _everything(store)  # pending: the file is kept for the preview
+    commit = service.post(f"/v1/uploads/{upload_id}/commit", headers=tenant_a.headers("analyst"))
+    assert commit.status_code == 200, commit.text
+    job = service.post("/v1/jobs", json={"upload_id": upload_id}, headers=tenant_a.headers())
+    assert wait_for(service, tenant_a, job.json()["id"])["status"] == "succeeded"
+    dump = _everything(store)
+    assert "811218-9876" not in dump and "anna.svensson" not in dump
+    assert "Felaktig faktura pnr [id-number]" in dump

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import logging
 import time
 
@@ -11,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
+from voc.logs import make_handler
 from voc.nlp.langid import detect
 from voc.store import Store
 
@@ -122,6 +124,19 @@ def test_job_progress_and_dashboard_results(service: TestClient, tenant_a: Tenan
 
     areas = service.get("/v1/results/improvement-areas", headers=headers)
     assert areas.status_code == 200, areas.text
+
+
+def test_dashboard_impacts_are_the_reports(service: TestClient, tenant_a: Tenant) -> None:
+    # The API aggregates counts in SQL, the report counts its arrays: same counts, same seed,
+    # so the same impact and the same bootstrap interval.
+    upload_id, job_id = analysed(service, tenant_a)
+    headers = tenant_a.headers("viewer")
+    report = service.get(f"/v1/jobs/{job_id}/report", headers=headers).json()
+    themes = service.get(f"/v1/results/themes?upload_id={upload_id}", headers=headers).json()
+    fields = ("n_comments", "share", "impact", "impact_ci_low", "impact_ci_high")
+    by_api = {t["theme_id"]: tuple(t[f] for f in fields) for t in themes}
+    by_report = {t["theme_id"]: tuple(t[f] for f in fields) for t in report["theme_impacts"]}
+    assert by_api == by_report and any(v[0] > 0 for v in by_api.values())
 
 
 def test_exports_csv_and_xlsx(service: TestClient, tenant_a: Tenant) -> None:
@@ -254,12 +269,31 @@ def test_no_comment_text_in_logs(
     service: TestClient, tenant_a: Tenant, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    analysed(service, tenant_a)
-    service.post("/v1/classify", json={"text": SECRET}, headers=tenant_a.headers("viewer"))
-    service.post("/v1/classify", json={"text": "x" * 20_000}, headers=tenant_a.headers("viewer"))
+    as_json = io.StringIO()
+    handler = make_handler("json", as_json)  # what `voc serve` / `voc worker` write
+    logging.getLogger().addHandler(handler)
+    try:
+        analysed(service, tenant_a)
+        viewer = {**tenant_a.headers("viewer"), "X-Request-ID": "req-42"}
+        classified = service.post("/v1/classify", json={"text": SECRET}, headers=viewer)
+        service.post("/v1/classify", json={"text": "x" * 20_000}, headers=viewer)
+    finally:
+        logging.getLogger().removeHandler(handler)
+    assert classified.headers["X-Request-ID"] == "req-42"
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "GET /v1/jobs/" in logged  # the access log is on
     assert "zq9x" not in logged and "xxxxxxxx" not in logged
+
+    lines = [json.loads(line) for line in as_json.getvalue().splitlines()]
+    assert all({"time", "level", "logger", "message"} <= set(line) for line in lines)
+    access = [line for line in lines if line["logger"] == "voc.api.access"]
+    assert all(line["workspace_id"] == tenant_a.workspace_id for line in access)
+    given = [line for line in access if line["request_id"] == "req-42"]
+    fresh = {line["request_id"] for line in access} - {"req-42"}
+    assert len(given) == 2 and len(fresh) == len(access) - 2  # a new id for every other request
+    jobs = [line for line in lines if line["logger"] == "voc.jobs.tasks"]
+    assert jobs and all(line["job_id"] and line["workspace_id"] for line in jobs)
+    assert "zq9x" not in as_json.getvalue() and "xxxxxxxx" not in as_json.getvalue()
 
 
 def test_readyz_and_cors(fast_settings, fast_analyzer) -> None:  # type: ignore[no-untyped-def]

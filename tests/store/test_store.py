@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
 import numpy as np
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
+from voc.api.ingest import read_upload, response_rows
+from voc.config import Settings
 from voc.jobs.analyzers import StoreEmbedder
 from voc.nlp.embed import HashingEmbedder
-from voc.store import NotFoundError, Store
+from voc.store import ConflictError, NotFoundError, Store
 from voc.store.models import Base
 
 
@@ -81,3 +88,97 @@ def test_embedding_cache_embeds_only_new_texts(store: Store) -> None:
     other = store.create_workspace("other")
     with store.workspace(other.id) as repo:
         assert repo.cached_embeddings(model.model_id, [StoreEmbedder.key("Bra")]) == {}
+
+
+# --- an upload's raw file is kept only until commit ------------------------------------
+
+PII = ("anna.svensson@firma.se", "811218-9876", "070-123 45 67")
+PII_EXPORT = (
+    "Response ID,Date,Score,Comment,Office\n"
+    "1,2026-01-05,3,Fel på fakturan. Maila anna.svensson@firma.se,Malmö\n"
+    "2,2026-01-06,9,Bra service,Oslo\n"
+    "3,2026-01-09,2,Mitt personnummer är 811218-9876 och ring 070-123 45 67,Oslo\n"
+    "4,2026-02-01,tio,Maila anna.svensson@firma.se igen,Oslo\n"
+).encode() + b"".join(b"%d,2026-02-03,8,Ok,Oslo\n" % i for i in range(5, 1005))
+
+
+def _stored_values(store: Store) -> list[str | bytes]:
+    """Every value of every column of every table, as text or bytes."""
+    out: list[str | bytes] = []
+    with store.engine.connect() as connection:
+        for table in inspect(connection).get_table_names():
+            for row in connection.execute(text(f'SELECT * FROM "{table}"')):
+                for value in row:
+                    if isinstance(value, bytes | memoryview):
+                        out.append(bytes(value))
+                    elif value is not None:
+                        out.append(
+                            value if isinstance(value, str) else json.dumps(value, default=str)
+                        )
+    return out
+
+
+def _holds(values: list[str | bytes], needle: str) -> bool:
+    return any(needle.encode() in v if isinstance(v, bytes) else needle in v for v in values)
+
+
+def test_commit_drops_the_raw_file_and_keeps_only_redacted_text(store: Store) -> None:
+    settings = Settings(embedding_model="hashing")
+    ws = store.create_workspace("pii")
+    with store.workspace(ws.id) as repo:
+        upload = repo.add_upload("export.csv", PII_EXPORT)
+    assert all(_holds(_stored_values(store), p) for p in PII)  # pending: the file is there
+
+    with store.workspace(ws.id) as repo:  # what POST /uploads/{id}/commit does
+        filename, content = repo.upload_content(upload.id)
+        _, loaded = read_upload(content, filename, None, settings)
+        committed = repo.commit_upload(
+            upload.id,
+            loaded.report.mapping.model_dump(mode="json"),
+            loaded.report.model_dump(mode="json"),
+            response_rows(loaded),
+            loaded.warnings,
+        )
+    assert committed.status == "committed" and committed.rows_used == 1003
+    values = _stored_values(store)
+    assert not [p for p in PII if _holds(values, p)]
+    assert _holds(values, "Maila [email]") and _holds(values, "[id-number]")
+    with store.workspace(ws.id) as repo:
+        first = repo.responses(upload.id)[0]
+        assert first.comment == "Fel på fakturan. Maila [email]"
+        with pytest.raises(ConflictError):
+            repo.upload_content(upload.id)
+
+    if store.url.startswith("sqlite"):
+        # Not in the file either: secure_delete zeroes the freed pages of the file's bytes.
+        path = Path(store.url.removeprefix("sqlite:///"))
+        store.dispose()
+        with closing(sqlite3.connect(path)) as db:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        raw = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+        assert not [p for p in PII if p.encode() in raw]
+
+
+def test_migration_drops_committed_files_and_keeps_pending_ones(database_url: str) -> None:
+    store = Store(database_url)
+    try:
+        store.upgrade("0001")
+        with store.engine.begin() as c:
+            c.execute(text("INSERT INTO workspaces VALUES ('w', 'w', CURRENT_TIMESTAMP)"))
+            for upload_id, status in (("done", "committed"), ("open", "pending")):
+                c.execute(
+                    text(
+                        "INSERT INTO uploads (id, workspace_id, filename, status, size_bytes, "
+                        "content, rows_used, created_at) VALUES "
+                        "(:id, 'w', 'f.csv', :status, 3, :content, 0, CURRENT_TIMESTAMP)"
+                    ),
+                    {"id": upload_id, "status": status, "content": b"a@b.se"},
+                )
+        store.upgrade()
+        with store.engine.connect() as c:
+            kept = dict(c.execute(text("SELECT id, content FROM uploads")).all())
+        assert kept["done"] is None and bytes(kept["open"]) == b"a@b.se"
+        with store.workspace("w") as repo:
+            assert repo.get_upload("done").warnings == ()
+    finally:
+        store.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from io import BytesIO
 
 import pandas as pd
@@ -80,7 +81,8 @@ def response_rows(loaded: LoadedSurvey) -> list[ResponseRow]:
                 response_id=str(record["response_id"]),
                 score=int(record["score"]),
                 nps_group=nps_group(int(record["score"])).value,
-                submitted_at=None if when is None else when.to_pydatetime(),
+                # The frame's times are naive UTC; say so, so PostgreSQL stores that instant.
+                submitted_at=None if when is None else when.tz_localize(UTC).to_pydatetime(),
                 comment=str(record["comment"]),
                 segments={c: str(record[c]) for c in segments},
             )

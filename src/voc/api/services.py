@@ -6,8 +6,10 @@ Routes call these so that no route computes an NPS itself; the arithmetic is the
 
 from __future__ import annotations
 
-from voc.analytics import rank_themes, theme_impacts
-from voc.analytics.impact import ImpactStats
+from dataclasses import astuple
+
+from voc.analytics import rank_themes
+from voc.analytics.impact import ImpactStats, theme_impacts_from_counts
 from voc.analytics.nps import estimate_from_counts, nps_group
 from voc.api.schemas import (
     ClassifiedTheme,
@@ -26,6 +28,7 @@ from voc.nlp.langid import detect
 from voc.nlp.taxonomy import Taxonomy
 from voc.pipeline import Analyzer
 from voc.store import ResultFilters, WorkspaceRepository
+from voc.store.queries import GroupCounts, ThemeCounts
 from voc.store.records import CommentRecord, RunRecord
 from voc.types import NpsGroup, PeriodNps, Polarity
 
@@ -90,17 +93,16 @@ def nps_overview(repo: WorkspaceRepository, f: ResultFilters, settings: Settings
     )
 
 
-def _impact_stats(
-    repo: WorkspaceRepository, f: ResultFilters, taxonomy: Taxonomy, settings: Settings
-) -> list[ImpactStats]:
-    data = repo.results.impact_inputs(f, taxonomy.ids)
-    if len(data.scores) == 0:
+def _impact_stats(counts: ThemeCounts, taxonomy: Taxonomy, settings: Settings) -> list[ImpactStats]:
+    """The report's impact statistics, from counts the database aggregated (no row fetch)."""
+    if counts.overall == GroupCounts(0, 0, 0):
         return []
-    return theme_impacts(
-        data.scores,
-        data.mentions,
+    none = GroupCounts(0, 0, 0)
+    return theme_impacts_from_counts(
+        astuple(counts.overall),
+        [astuple(counts.mentioned.get(t, none)) for t in taxonomy.ids],
         taxonomy.ids,
-        data.n_commented,
+        counts.n_commented,
         min_sample=settings.min_sample,
         n_bootstrap=settings.bootstrap_samples,
         random_state=settings.random_state,
@@ -111,8 +113,9 @@ def theme_results(
     repo: WorkspaceRepository, f: ResultFilters, taxonomy: Taxonomy, settings: Settings
 ) -> list[ThemeResult]:
     """Every theme's impact on NPS with its bootstrap CI, most negative first."""
-    stats = _impact_stats(repo, f, taxonomy, settings)
-    polarity = repo.results.polarity_counts(f)
+    counts = repo.results.theme_counts(f)
+    stats = _impact_stats(counts, taxonomy, settings)
+    polarity = counts.polarity
     out = [_theme_result(s, taxonomy, polarity.get(s.theme_id, {}), settings) for s in stats]
     return sorted(out, key=lambda t: t.impact)
 
@@ -147,9 +150,10 @@ def improvement_areas(
     limit: int,
 ) -> list[ImprovementArea]:
     """Themes that cost NPS, ranked as the report ranks them, with detractors' quotes."""
-    stats = _impact_stats(repo, f, taxonomy, settings)
+    counts = repo.results.theme_counts(f)
+    stats = _impact_stats(counts, taxonomy, settings)
     by_id = {s.theme_id: s for s in stats}
-    polarity = repo.results.polarity_counts(f)
+    polarity = counts.polarity
     improvement, _ = rank_themes(stats)
     areas = []
     for rank, theme_id in enumerate(improvement[:limit], start=1):

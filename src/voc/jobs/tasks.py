@@ -1,24 +1,29 @@
 """The analysis task: the same code whether a thread of the API or a Celery worker runs it.
 
-It is safe to run more than once for one job (a Celery message redelivered after a worker
-died): a finished job is left alone, and results are written in one transaction that
-replaces the upload's previous results, so nothing is ever stored twice.
+It analyses the upload's stored responses (parsed and redacted at commit; the raw file is
+not kept), so the job sees exactly what the commit stored. It is safe to run more than once
+for one job (a Celery message redelivered after a worker died): a finished job is left
+alone, and results are written in one transaction that replaces the upload's previous
+results, so nothing is ever stored twice.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from io import BytesIO
-from typing import Any
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import pandas as pd
 
 from voc.errors import VocError
-from voc.io import ColumnOverrides
+from voc.io import LoadedSurvey
 from voc.jobs.analyzers import AnalyzerPool
+from voc.logs import log_context
 from voc.store import Store
 from voc.store.models import utcnow
-from voc.store.records import CommentThemes, HitRecord
-from voc.types import Report
+from voc.store.records import CommentThemes, HitRecord, ResponseRow, UploadRecord
+from voc.types import LoadReport, Report
 
 log = logging.getLogger(__name__)
 
@@ -48,17 +53,37 @@ class ProgressWriter:
             repo.update_run(self.run_id, stage=stage, progress=int(percent))
 
 
-def overrides_of(mapping: dict[str, Any]) -> ColumnOverrides:
-    """The committed column mapping as overrides, so the job reads exactly those columns."""
-    return ColumnOverrides(
-        score=mapping["score"],
-        comment=mapping.get("comment"),
-        date=mapping.get("date"),
-        response_id=mapping.get("response_id"),
-        segments=tuple(mapping.get("segments") or ()),
-        extra_comments=tuple(mapping.get("extra_comments") or ()),
-        respondent=mapping.get("respondent"),
-    )
+def _naive_utc(when: datetime | None) -> datetime | None:
+    """The frame's convention: naive UTC (PostgreSQL hands back aware, SQLite naive UTC)."""
+    if when is None or when.tzinfo is None:
+        return when
+    return when.astimezone(UTC).replace(tzinfo=None)
+
+
+def stored_survey(upload: UploadRecord, rows: Sequence[ResponseRow]) -> LoadedSurvey:
+    """The committed upload as the pipeline's input: its stored rows and load report.
+
+    ``frame`` has the columns and dtypes :func:`voc.io.load_survey` gives. Per-field comment
+    texts (``comment_fields``) are not stored; ``comment`` is their joined, redacted text.
+    """
+    if upload.load_report is None:
+        raise ValueError(f"upload {upload.id} is not committed")
+    report = LoadReport.model_validate(upload.load_report)
+    index = pd.RangeIndex(len(rows))
+    columns: dict[str, pd.Series] = {
+        "row": pd.Series([r.row for r in rows], index=index, dtype="int64"),
+        "response_id": pd.Series([r.response_id for r in rows], index=index, dtype=str),
+        "score": pd.Series([r.score for r in rows], index=index, dtype="int64"),
+        "comment": pd.Series([r.comment for r in rows], index=index, dtype=str),
+        "submitted_at": pd.Series(
+            [_naive_utc(r.submitted_at) for r in rows], index=index, dtype="datetime64[ns]"
+        ),
+    }
+    for segment in report.mapping.segments:
+        columns[segment] = pd.Series(
+            [r.segments.get(segment, "") for r in rows], index=index, dtype=str
+        )
+    return LoadedSurvey(frame=pd.DataFrame(columns), report=report, warnings=upload.warnings)
 
 
 def found_themes(report: Report) -> list[CommentThemes]:
@@ -78,13 +103,17 @@ def found_themes(report: Report) -> list[CommentThemes]:
 
 def run_analysis(store: Store, pool: AnalyzerPool, workspace_id: str, run_id: str) -> None:
     """Analyse the job's upload and store languages, themes and the report."""
+    with log_context(job_id=run_id, workspace_id=workspace_id):
+        _run_analysis(store, pool, workspace_id, run_id)
+
+
+def _run_analysis(store: Store, pool: AnalyzerPool, workspace_id: str, run_id: str) -> None:
     with store.workspace(workspace_id) as repo:
         run = repo.get_run(run_id)
         if run.status in ("succeeded", "failed"):
             log.info("job %s already %s; nothing to do", run_id, run.status)
             return
-        upload = repo.get_upload(run.upload_id)
-        filename, content = repo.upload_content(run.upload_id)
+        survey = stored_survey(repo.get_upload(run.upload_id), repo.responses(run.upload_id))
         taxonomy = repo.taxonomy(run.taxonomy_number) if run.taxonomy_number else None
         repo.update_run(
             run_id,
@@ -98,12 +127,7 @@ def run_analysis(store: Store, pool: AnalyzerPool, workspace_id: str, run_id: st
     progress = ProgressWriter(store, workspace_id, run_id)
     try:
         analyzer = pool.for_job(store, workspace_id, taxonomy)
-        report = analyzer.analyze(
-            BytesIO(content),
-            filename=filename,
-            overrides=overrides_of(upload.mapping or {}),
-            progress=progress,
-        )
+        report = analyzer.analyze_loaded(survey, progress=progress)
     except VocError as exc:
         # The same input fails the same way on a retry: record why and stop.
         with store.workspace(workspace_id) as repo:

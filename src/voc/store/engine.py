@@ -23,7 +23,7 @@ def new_id() -> str:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets foreign keys on, WAL and a busy timeout."""
+    """An engine for ``url``; SQLite gets foreign keys, secure delete, WAL, a busy timeout."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
@@ -31,6 +31,9 @@ def make_engine(url: str) -> Engine:
         def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
+            # Deleted content (an upload's file after commit, erased rows) is overwritten
+            # with zeros in the file, not just unlinked.
+            cursor.execute("PRAGMA secure_delete=ON")
             if ":memory:" not in url:
                 cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()

@@ -73,9 +73,12 @@ class Upload(Base):
     filename: Mapped[str] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(16), default="pending")
     size_bytes: Mapped[int] = mapped_column(Integer)
+    # The file as sent, kept only while the upload is pending (the mapping preview); the
+    # commit stores the redacted responses and sets it to NULL.
     content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     mapping: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     load_report: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    warnings: Mapped[list[str] | None] = mapped_column(JSON, default=None)
     rows_used: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     committed_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -39,6 +39,7 @@ class UploadRecord:
     committed_at: datetime | None = None
     mapping: dict[str, Any] | None = None
     load_report: dict[str, Any] | None = None
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ class ResultFilters:
 
 @dataclass(frozen=True)
 class ResponseRow:
-    """One usable response as the upload commit stores it."""
+    """One usable response as the upload commit stores it (comment already redacted)."""
 
     row: int
     response_id: str

@@ -76,6 +76,7 @@ def _upload_record(u: Upload) -> UploadRecord:
         committed_at=u.committed_at,
         mapping=u.mapping,
         load_report=u.load_report,
+        warnings=tuple(u.warnings or ()),
     )
 
 
@@ -185,8 +186,32 @@ class WorkspaceRepository:
         return _upload_record(self._one(Upload, upload_id, "upload"))
 
     def upload_content(self, upload_id: str) -> tuple[str, bytes]:
+        """Name and bytes of a pending upload's file (a committed one's are not kept)."""
         upload = self._one(Upload, upload_id, "upload")
+        if upload.status != "pending":
+            raise ConflictError(f"upload {upload_id} is already committed")
         return upload.filename, bytes(upload.content or b"")
+
+    def responses(self, upload_id: str) -> list[ResponseRow]:
+        """The upload's stored responses in file order, as its commit stored them."""
+        self._one(Upload, upload_id, "upload")
+        rows = self.session.execute(
+            select(
+                Response.row,
+                Response.response_id,
+                Response.score,
+                Response.nps_group,
+                Response.submitted_at,
+                Response.comment,
+                Response.segments,
+            )
+            .where(Response.workspace_id == self.workspace_id, Response.upload_id == upload_id)
+            .order_by(Response.row)
+        )
+        return [
+            ResponseRow(row, response_id, score, group, when, comment, dict(segments or {}))
+            for row, response_id, score, group, when, comment, segments in rows
+        ]
 
     def list_uploads(self) -> list[UploadRecord]:
         uploads = self.session.scalars(
@@ -202,8 +227,13 @@ class WorkspaceRepository:
         mapping: dict[str, Any],
         load_report: dict[str, Any],
         rows: Sequence[ResponseRow],
+        warnings: Sequence[str] = (),
     ) -> UploadRecord:
-        """Store the upload's usable responses under the mapping the user confirmed."""
+        """Store the upload's usable responses under the mapping the user confirmed.
+
+        The raw file is dropped here: from now on only the parsed, redacted responses and
+        the load report (whose skipped values are redacted too) are kept.
+        """
         upload = self._one(Upload, upload_id, "upload")
         if upload.status != "pending":
             raise ConflictError(f"upload {upload_id} is already committed")
@@ -225,8 +255,10 @@ class WorkspaceRepository:
         for start in range(0, len(values), _INSERT_CHUNK):
             self.session.execute(insert(Response), values[start : start + _INSERT_CHUNK])
         upload.status = "committed"
+        upload.content = None
         upload.mapping = mapping
         upload.load_report = load_report
+        upload.warnings = list(warnings)
         upload.rows_used = len(values)
         upload.committed_at = utcnow()
         self.session.flush()

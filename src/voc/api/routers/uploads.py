@@ -75,7 +75,10 @@ def get_upload(upload_id: str, repo: Repo) -> UploadOut:
 def commit_upload(
     upload_id: str, repo: Repo, settings: SettingsDep, body: CommitRequest | None = None
 ) -> UploadOut:
-    """Store every usable row under the confirmed mapping; skipped rows are in the report."""
+    """Store every usable row under the confirmed mapping; skipped rows are in the report.
+
+    The file is parsed and its comments redacted here; only the responses are kept, the
+    file itself is dropped (jobs analyse the stored responses)."""
     body = body or CommitRequest()
     filename, content = repo.upload_content(upload_id)
     _, detected = read_upload(content, filename, None, settings)
@@ -93,6 +96,7 @@ def commit_upload(
         loaded.report.mapping.model_dump(mode="json"),
         loaded.report.model_dump(mode="json"),
         response_rows(loaded),
+        loaded.warnings,
     )
     return UploadOut.model_validate(upload)
 
