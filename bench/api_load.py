@@ -119,7 +119,7 @@ def seed_responses(store: Store, workspace_id: str, n: int) -> None:
     raw = store.engine.raw_connection()
     try:
         cur = raw.cursor()
-        cur.execute("UPDATE uploads SET status='committed' WHERE id=%s", (upload.id,))
+        cur.execute("UPDATE uploads SET status='committed', content=NULL WHERE id=%s", (upload.id,))
         with cur.copy(
             "COPY responses (id, workspace_id, upload_id, row, response_id, score, nps_group, "
             "submitted_at, period, comment, language, language_confidence, segments) FROM STDIN"

@@ -279,20 +279,31 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Interface to bind.")] = None,
     port: Annotated[int | None, typer.Option(help="Port.")] = None,
 ) -> None:
-    """Run the REST API (FastAPI + uvicorn); docs at /docs."""
+    """Run the REST API (FastAPI + uvicorn); docs at /docs. Logs as VOC_LOG_FORMAT says."""
     import uvicorn
 
     from voc.api.main import create_app
+    from voc.logs import configure_logging
 
     settings = Settings()
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+    configure_logging(settings.log_format)
+    # uvicorn's own access log would write query strings; voc.api.access writes the path only.
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_config=None,
+        access_log=False,
+    )
 
 
 @app.command()
 def worker(
     concurrency: Annotated[int, typer.Option(help="Jobs run at once in this worker.")] = 1,
 ) -> None:
-    """Run a Celery worker for analysis jobs (set VOC_JOB_BACKEND=celery on the API too)."""
+    """Run a Celery worker for analysis jobs (set VOC_JOB_BACKEND=celery on the API too).
+
+    Logs as VOC_LOG_FORMAT says."""
     from voc.jobs.celery_app import run_worker
 
     run_worker(Settings(), concurrency=concurrency)

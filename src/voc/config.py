@@ -93,3 +93,8 @@ class Settings(BaseSettings):
         description="Allow the stateless POST /v1/analyses without an API key (it stores "
         "nothing); set false to require a key there too.",
     )
+    log_format: Literal["json", "text"] = Field(
+        default="json",
+        description="Log lines of `voc serve` and `voc worker`: one JSON object per line (time, "
+        "level, logger, message, request/job/workspace id) or plain text.",
+    )

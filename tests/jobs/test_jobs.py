@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -10,6 +11,8 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +79,7 @@ def committed_upload(store: Store, settings: Settings, content: bytes) -> tuple[
             loaded.report.mapping.model_dump(mode="json"),
             loaded.report.model_dump(mode="json"),
             response_rows(loaded),
+            loaded.warnings,
         )
     return ws.id, upload.id
 
@@ -137,6 +141,45 @@ def test_a_repeated_run_stores_nothing_twice(store: Store, pool: AnalyzerPool) -
     run_analysis(store, pool, ws, run.id)
     assert snapshot(store, ws, run.id) == first
     assert first[0] > 0
+
+
+def test_job_on_the_stored_responses_equals_the_file_analysed_directly(
+    store: Store, pool: AnalyzerPool
+) -> None:
+    # The raw file is gone after commit; the job rebuilds its input from the stored,
+    # redacted rows and load report, and must report what analysing the file would.
+    head = (
+        "Response ID,Date,Score,Comment,What should we improve?,Office\n"
+        "p1,2026-01-05,3,Fel på fakturan. Maila anna.svensson@firma.se,Fakturorna,Malmö\n"
+        "p2,not a date,2,Mitt personnummer är 811218-9876,Ring 070-123 45 67,Oslo\n"
+        "p2,not a date,2,Mitt personnummer är 811218-9876,Ring 070-123 45 67,Oslo\n"
+        "p3,2026-02-01,tio,Bra,,Oslo\n"
+    ).encode()
+    rng = random.Random(3)
+    rows = [
+        f"{i},2026-0{1 + i % 6}-1{i % 9},{rng.randint(0, 10)},{' '.join(rng.choices(WORDS, k=6))},"
+        f"{'dyr pris' if i % 3 == 0 else ''},{'Oslo' if i % 2 else 'Malmö'}"
+        for i in range(200)
+    ]
+    content = head + "\n".join(rows).encode()
+    settings = settings_for(store.url)
+    ws, upload_id = committed_upload(store, settings, content)
+    with store.workspace(ws) as repo:
+        run = repo.create_run(upload_id, None)
+    run_analysis(store, pool, ws, run.id)
+    count, themes, languages, stored = snapshot(store, ws, run.id)
+
+    direct = pool.base.analyze(BytesIO(content), filename="survey.csv")
+    expected = direct.model_dump(mode="json", exclude={"comment_results", "generated_at"})
+    assert stored == expected
+    assert expected["load"]["redactions"] and expected["warnings"]
+    assert themes == sorted(
+        (c.row, h.theme_id, h.polarity.value, h.start, h.end, round(h.confidence, 5))
+        for c in direct.comment_results
+        for h in c.themes
+    )
+    assert languages == sorted((c.row, c.language) for c in direct.comment_results)
+    assert count > 0
 
 
 # --- Celery with the real Redis broker -------------------------------------------------
@@ -217,15 +260,23 @@ def test_killed_worker_job_is_retried_with_the_same_result(
         with store.workspace(ws) as repo:
             run = repo.create_run(upload_id, None)
         CeleryRunner(settings).submit(ws, run.id)
-        seen = wait_run(store, ws, run.id, lambda r: r.stage == "themes", 120)
+        seen = wait_run(store, ws, run.id, lambda r: r.stage == "themes", 300)
         first.send_signal(signal.SIGKILL)
         first.wait(10)
         assert seen.status == "running"
         with store.workspace(ws) as repo:
             assert repo.get_run(run.id).status == "running"  # killed mid-job
 
+        # Redis hands the unacknowledged message out again once it is older than the
+        # visibility timeout; a worker looks for such messages as it starts, then only every
+        # ~100 s (kombu's restore sweep). It was delivered before the job started, so start
+        # the next worker once started_at + the timeout has passed, not a moment before.
+        assert seen.started_at is not None
+        started = seen.started_at.replace(tzinfo=seen.started_at.tzinfo or UTC)  # SQLite: naive
+        due = started.timestamp() + settings.broker_visibility_timeout_s + 1
+        time.sleep(max(0.0, due - time.time()))
         workers.start()
-        done = wait_run(store, ws, run.id, lambda r: r.status != "running", 120)
+        done = wait_run(store, ws, run.id, lambda r: r.status != "running", 300)
     finally:
         workers.stop()
     logs = "\n".join(p.read_text(errors="replace") for p in tmp_path.glob("worker*.log"))
@@ -233,3 +284,7 @@ def test_killed_worker_job_is_retried_with_the_same_result(
     assert done.attempts >= 2 and done.progress == 100
     assert snapshot(store, ws, run.id) == reference
     assert store.count_workspace_rows(ws)["responses"] == 900
+    # `voc worker` logs JSON lines (VOC_LOG_FORMAT defaults to json) with the job's ids.
+    lines = [json.loads(line) for line in logs.splitlines() if line.startswith("{")]
+    attempts = [line for line in lines if line["message"].startswith(f"job {run.id}: attempt")]
+    assert len(attempts) >= 2 and all(line["job_id"] == run.id for line in attempts)

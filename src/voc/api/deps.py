@@ -11,6 +11,7 @@ from fastapi.security import APIKeyHeader
 from voc.api.problems import AuthError, ForbiddenError
 from voc.config import Settings
 from voc.jobs import AnalyzerPool, JobRunner
+from voc.logs import bind
 from voc.pipeline import Analyzer
 from voc.store import Store, WorkspaceRepository
 from voc.store.records import KeyRecord, Role
@@ -61,6 +62,7 @@ def get_key(
     if record is None:
         raise AuthError("unknown or revoked API key")
     request.state.workspace_id = record.workspace_id  # for the access log
+    bind(workspace_id=record.workspace_id)  # and for anything logged while serving it
     return record
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -28,10 +30,13 @@ from voc.api.routers import (
 )
 from voc.config import Settings
 from voc.jobs import AnalyzerPool, make_runner
+from voc.logs import log_context
 from voc.pipeline import Analyzer
 from voc.store import Store
 
 access_log = logging.getLogger("voc.api.access")
+# A caller's own request id is kept if it looks like one; anything else gets a fresh id.
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 def create_app(settings: Settings | None = None, *, analyzer: Analyzer | None = None) -> FastAPI:
@@ -80,16 +85,20 @@ def create_app(settings: Settings | None = None, *, analyzer: Analyzer | None = 
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         # Method, path, status and timing only: never bodies or query strings (comment text).
+        given = request.headers.get("x-request-id", "")
+        request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
         started = time.perf_counter()
-        response = await call_next(request)
-        access_log.info(
-            "%s %s %d %.1fms",
-            request.method,
-            request.url.path,
-            response.status_code,
-            1000 * (time.perf_counter() - started),
-            extra={"workspace_id": getattr(request.state, "workspace_id", None)},
-        )
+        with log_context(request_id=request_id):
+            response = await call_next(request)
+            access_log.info(
+                "%s %s %d %.1fms",
+                request.method,
+                request.url.path,
+                response.status_code,
+                1000 * (time.perf_counter() - started),
+                extra={"workspace_id": getattr(request.state, "workspace_id", None)},
+            )
+        response.headers["X-Request-ID"] = request_id
         return response
 
     problems.install(app)

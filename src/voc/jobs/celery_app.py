@@ -10,11 +10,13 @@ import logging
 from dataclasses import dataclass
 
 from celery import Celery
+from celery.signals import setup_logging
 
 from voc.config import Settings
 from voc.jobs.analyzers import AnalyzerPool
 from voc.jobs.runner import TASK_NAME
 from voc.jobs.tasks import run_analysis
+from voc.logs import configure_logging
 from voc.pipeline import Analyzer
 from voc.store import Store
 
@@ -63,7 +65,14 @@ def create_celery(settings: Settings) -> Celery:
 
 
 def run_worker(settings: Settings, *, concurrency: int = 1, loglevel: str = "INFO") -> None:
-    """Run a worker in this process (``voc worker``)."""
+    """Run a worker in this process (``voc worker``); logs as ``settings.log_format`` says."""
+
+    def use_our_logging(**_: object) -> None:
+        # Connected, this signal stops Celery from configuring logging itself.
+        configure_logging(settings.log_format, loglevel)
+
+    configure_logging(settings.log_format, loglevel)
+    setup_logging.connect(use_our_logging, weak=False)
     app = create_celery(settings)
     if settings.database_auto_migrate:
         Store(settings.database_url).upgrade()

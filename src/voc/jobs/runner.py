@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 from voc.config import Settings
 from voc.jobs.analyzers import AnalyzerPool
 from voc.jobs.tasks import run_analysis
+from voc.logs import log_context
 from voc.store import Store
 
 if TYPE_CHECKING:
@@ -40,7 +41,8 @@ class InProcessRunner:
         try:
             run_analysis(self.store, self.pool, workspace_id, run_id)
         except Exception:
-            log.exception("job %s crashed", run_id)
+            with log_context(job_id=run_id, workspace_id=workspace_id):
+                log.exception("job %s crashed", run_id)
             with self.store.workspace(workspace_id) as repo:
                 repo.update_run(run_id, status="failed", stage="failed", error="internal error")
 
