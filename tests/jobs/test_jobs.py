@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import random
 import signal
@@ -141,6 +142,28 @@ def test_a_repeated_run_stores_nothing_twice(store: Store, pool: AnalyzerPool) -
     run_analysis(store, pool, ws, run.id)
     assert snapshot(store, ws, run.id) == first
     assert first[0] > 0
+
+
+def test_an_unexpected_error_fails_the_job_instead_of_leaving_it_running(
+    store: Store, pool: AnalyzerPool, monkeypatch: pytest.MonkeyPatch, caplog: Any
+) -> None:
+    # The same task code runs under Celery, where nothing else would record the failure.
+    settings = settings_for(store.url)
+    ws, upload_id = committed_upload(store, settings, survey(40))
+    with store.workspace(ws) as repo:
+        run = repo.create_run(upload_id, None)
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(Analyzer, "analyze_loaded", broken)
+    with caplog.at_level(logging.ERROR, logger="voc.jobs"):
+        run_analysis(store, pool, ws, run.id)
+    with store.workspace(ws) as repo:
+        failed = repo.get_run(run.id)
+    assert (failed.status, failed.stage, failed.error) == ("failed", "failed", "internal error")
+    assert failed.finished_at is not None
+    assert any("crashed" in r.getMessage() and r.exc_info for r in caplog.records)
 
 
 def test_job_on_the_stored_responses_equals_the_file_analysed_directly(

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Protocol
 from voc.config import Settings
 from voc.jobs.analyzers import AnalyzerPool
 from voc.jobs.tasks import run_analysis
-from voc.logs import log_context
 from voc.store import Store
 
 if TYPE_CHECKING:
@@ -38,13 +37,7 @@ class InProcessRunner:
         self._executor.submit(self._run, workspace_id, run_id)
 
     def _run(self, workspace_id: str, run_id: str) -> None:
-        try:
-            run_analysis(self.store, self.pool, workspace_id, run_id)
-        except Exception:
-            with log_context(job_id=run_id, workspace_id=workspace_id):
-                log.exception("job %s crashed", run_id)
-            with self.store.workspace(workspace_id) as repo:
-                repo.update_run(run_id, status="failed", stage="failed", error="internal error")
+        run_analysis(self.store, self.pool, workspace_id, run_id)
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=True)

@@ -102,9 +102,26 @@ def found_themes(report: Report) -> list[CommentThemes]:
 
 
 def run_analysis(store: Store, pool: AnalyzerPool, workspace_id: str, run_id: str) -> None:
-    """Analyse the job's upload and store languages, themes and the report."""
+    """Analyse the job's upload and store languages, themes and the report.
+
+    Bad input marks the job failed with its message. Any other error is a bug or an outage:
+    it is logged with its traceback (never comment text) and the job is marked failed with
+    "internal error", so no runner leaves a job "running" for ever. A worker killed
+    mid-way raises nothing here; its message is redelivered and the job runs again.
+    """
     with log_context(job_id=run_id, workspace_id=workspace_id):
-        _run_analysis(store, pool, workspace_id, run_id)
+        try:
+            _run_analysis(store, pool, workspace_id, run_id)
+        except Exception:
+            log.exception("job %s crashed", run_id)
+            with store.workspace(workspace_id) as repo:
+                repo.update_run(
+                    run_id,
+                    status="failed",
+                    stage="failed",
+                    error="internal error",
+                    finished_at=utcnow(),
+                )
 
 
 def _run_analysis(store: Store, pool: AnalyzerPool, workspace_id: str, run_id: str) -> None:
