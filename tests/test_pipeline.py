@@ -93,39 +93,6 @@ def test_module_level_analyze_reuses_loaded_models(
     assert pipeline._default_analyzers == cached
 
 
-def test_unmatched_comments_become_proposed_themes(analyzer: Analyzer) -> None:
-    from voc.nlp.langid import detect
-    from voc.nlp.themes import REASON_BELOW, ThemeAssignment
-
-    # 40 comments about something the taxonomy does not know (parking), in two languages,
-    # that guided assignment left unmatched.
-    texts = [
-        ("Parkeringen vid kontoret är omöjlig" if i % 2 else "Parkering ved kontoret er umulig")
-        + f" ({i})"
-        for i in range(40)
-    ]
-    frame = pd.DataFrame(
-        {
-            "response_id": [str(i) for i in range(40)],
-            "score": [3 if i % 2 else 8 for i in range(40)],
-            "comment": texts,
-        }
-    )
-    unmatched = [ThemeAssignment((), REASON_BELOW)] * 40
-    found = analyzer._discover(frame, detect(texts), unmatched)
-    proposed, outliers = found.themes, found.outliers
-    assert proposed and not found.warnings
-    assert sum(p.size for p in proposed) + outliers == 40
-    assert outliers <= 8  # most are explained (the estimator's own cap: test_discovery.py)
-    biggest = proposed[0]
-    assert biggest.nps.n == biggest.size and biggest.quotes
-    assert biggest.keywords
-    # Every placed comment points at its proposed theme, and sizes agree with those links.
-    assert len(found.topic_of_row) == 40 - outliers
-    for theme in proposed:
-        assert list(found.topic_of_row.values()).count(theme.topic_id) == theme.size
-
-
 def test_comment_results_say_why_unassigned_and_which_proposed_theme(
     analyzer: Analyzer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

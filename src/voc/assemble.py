@@ -1,0 +1,202 @@
+"""Turn what the stages found into the Report's records: comments, theme impacts, quotes,
+language shares and the warnings a reader needs. Pure functions of their inputs."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from voc.analytics import ImpactStats, detect_scale
+from voc.config import Settings
+from voc.errors import InputError
+from voc.io import LoadedSurvey
+from voc.nlp.langid import UND, LanguageGuess
+from voc.nlp.taxonomy import Taxonomy
+from voc.nlp.themes import ThemeAssignment
+from voc.types import (
+    CommentResult,
+    LanguageShare,
+    NpsGroup,
+    Polarity,
+    Quote,
+    ThemeHit,
+    ThemeImpact,
+)
+
+QUOTE_MAX_CHARS = 280
+#: Segment columns that identify the customer account (B2B) or its size, by header.
+ACCOUNT_COLUMN = re.compile(
+    r"\baccount\b|kund ?(?:nr|nummer|id)|customer ?(?:id|number|no)\b|org\.? ?nr|"
+    r"organi[sz]ation ?(?:id|number)|organisa(?:tions|sjons)nummer|\bcompany\b|\bföretag\b",
+    re.IGNORECASE,
+)
+SIZE_COLUMN = re.compile(r"size|storlek|størrelse|employees|anställda|ansatte", re.IGNORECASE)
+
+
+def comment_results(
+    frame: pd.DataFrame,
+    groups: list[NpsGroup],
+    guesses: list[LanguageGuess],
+    assignments: list[ThemeAssignment],
+    segments: list[str],
+    fields: pd.DataFrame | None = None,
+    topic_of_row: dict[int, int] | None = None,
+) -> list[CommentResult]:
+    dates = frame["submitted_at"]
+    topic_of_row = topic_of_row or {}
+    return [
+        CommentResult(
+            row=int(row.row),
+            response_id=str(row.response_id),
+            score=int(row.score),
+            nps_group=group,
+            submitted_at=None if pd.isna(date) else pd.Timestamp(date).isoformat(),
+            comment=str(row.comment),
+            language=guess.lang,
+            language_confidence=round(guess.confidence, 4),
+            themes=list(assignment.hits),
+            unassigned_reason=None if assignment.hits else assignment.unassigned_reason,
+            discovered_theme=topic_of_row.get(position),
+            segments={c: str(frame.at[idx, c]) for c in segments},
+            comment_fields=comment_fields(fields, idx),
+        )
+        for position, ((idx, row), group, guess, assignment, date) in enumerate(
+            zip(frame.iterrows(), groups, guesses, assignments, dates, strict=True)
+        )
+    ]
+
+
+def theme_impact(
+    stats: ImpactStats, comments: list[CommentResult], taxonomy: Taxonomy, settings: Settings
+) -> ThemeImpact:
+    """One theme's impact record: the figures plus polarity counts and quotes."""
+    theme = taxonomy[stats.theme_id]
+    hits = [(c, h) for c in comments for h in c.themes if h.theme_id == stats.theme_id]
+    polarity = Counter(h.polarity for _, h in hits)
+    return ThemeImpact(
+        theme_id=stats.theme_id,
+        label=theme.label(settings.report_language),
+        group=theme.group,
+        n_comments=stats.n_comments,
+        share=stats.share,
+        nps_with=stats.nps_with,
+        nps_without=stats.nps_without,
+        impact=stats.impact,
+        impact_ci_low=stats.ci_low,
+        impact_ci_high=stats.ci_high,
+        positive=polarity[Polarity.POSITIVE],
+        negative=polarity[Polarity.NEGATIVE],
+        neutral=polarity[Polarity.NEUTRAL],
+        quotes=pick_quotes(hits, stats.impact, settings.quotes_per_theme),
+    )
+
+
+def survey_warnings(
+    loaded: LoadedSurvey,
+    guesses: list[LanguageGuess],
+    has_comment: np.ndarray,
+    settings: Settings,
+) -> list[str]:
+    """What the reader must know about the input: small sample, skipped rows, undated, und."""
+    s = settings
+    n = len(loaded.frame)
+    out = list(loaded.warnings)
+    if n < s.min_sample:
+        out.append(
+            f"only {n} usable responses (< {s.min_sample}): treat every figure "
+            "as indicative, intervals are wide"
+        )
+    skipped = len(loaded.report.skipped)
+    if skipped:
+        out.append(
+            f"{skipped} of {loaded.report.rows_read} rows could not be used; "
+            "see load.skipped for each row and reason"
+        )
+    undated = int(loaded.frame["submitted_at"].isna().sum())
+    if undated and loaded.report.mapping.date:
+        out.append(
+            f"{undated} responses have no readable date and are left out of the monthly trend"
+        )
+    undetermined = sum(1 for g, c in zip(guesses, has_comment, strict=True) if c and g.lang == UND)
+    if undetermined:
+        out.append(f"{undetermined} comments' language could not be determined (und)")
+    return out
+
+
+def refuse_csat(loaded: LoadedSurvey, settings: Settings) -> None:
+    """Stop before any work when the scores look like CSAT 1-5: NPS of them means nothing."""
+    info = detect_scale(loaded.frame["score"].to_numpy(), setting=settings.scale)
+    if info.metric == "csat":
+        raise InputError(
+            f"{info.reason} voc analyze reports NPS (0-10 or 1-10) and never mixes CSAT into "
+            "it; set the scale to 0-10 or 1-10 if this really is an NPS question, or use "
+            "voc.analytics.csat_estimate for the CSAT mean and share of 4-5",
+            column=loaded.report.mapping.score,
+        )
+
+
+def find_column(columns: Sequence[str], pattern: re.Pattern[str]) -> str | None:
+    return next((c for c in columns if pattern.search(c)), None)
+
+
+def comment_fields(fields: pd.DataFrame | None, position: object) -> dict[str, str]:
+    """Each comment column's own text, when the export has more than one (see voc.io)."""
+    if fields is None or fields.shape[1] < 2:
+        return {}
+    row = int(position)  # type: ignore[call-overload]
+    return {str(c): str(fields.iat[row, i]) for i, c in enumerate(fields.columns)}
+
+
+def language_shares(guesses: list[LanguageGuess], has_comment: np.ndarray) -> list[LanguageShare]:
+    counts = Counter(g.lang for g, c in zip(guesses, has_comment, strict=True) if c)
+    total = sum(counts.values())
+    return [
+        LanguageShare(language=lang, n=n, share=round(n / total, 4))
+        for lang, n in counts.most_common()
+    ]
+
+
+def pick_quotes(hits: list[tuple[CommentResult, ThemeHit]], impact: float, k: int) -> list[Quote]:
+    """The k clearest comments on the theme, on the side of its impact, languages varied.
+
+    For a theme that pulls NPS down, quotes come from negative mentions by detractors and
+    passives first; for a strength, from positive mentions by promoters.
+    """
+    want = Polarity.NEGATIVE if impact < 0 else Polarity.POSITIVE
+    wanted_groups = {NpsGroup.DETRACTOR, NpsGroup.PASSIVE} if impact < 0 else {NpsGroup.PROMOTER}
+
+    def rank(item: tuple[CommentResult, ThemeHit]) -> tuple[bool, bool, bool, float, int]:
+        comment, hit = item
+        return (
+            hit.polarity != want,
+            comment.nps_group not in wanted_groups,
+            len(comment.comment) > QUOTE_MAX_CHARS,
+            -hit.confidence,
+            comment.row,
+        )
+
+    ordered = sorted(hits, key=rank)
+    ideal = [c for c, h in ordered if h.polarity == want and c.nps_group in wanted_groups]
+    chosen: list[CommentResult] = []
+    # One ideal quote per language first, so a mixed survey hears every voice; then the
+    # best of the rest in rank order.
+    for comment in ideal:
+        if len(chosen) < k and comment.language not in {c.language for c in chosen}:
+            chosen.append(comment)
+    for comment, _ in ordered:
+        if len(chosen) < k and comment not in chosen:
+            chosen.append(comment)
+    return [
+        Quote(
+            response_id=c.response_id,
+            text=c.comment,
+            language=c.language,
+            score=c.score,
+            nps_group=c.nps_group,
+        )
+        for c in chosen
+    ]
