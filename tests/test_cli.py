@@ -160,3 +160,33 @@ def test_sample_end_to_end_with_the_real_model(
     languages = {x["language"] for x in report["languages"]}
     assert {"sv", "nb", "en"} <= languages
     assert "Top improvement areas" in result.output
+
+
+def test_an_export_mixing_survey_kinds_gets_one_report_per_kind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "ID,Date,Score,Comment,Touchpoint\n"
+        "1,2026-01-05,10,Kunnig personal,Relational Q1\n"
+        "2,2026-01-06,3,Fel på fakturan igen,Relational Q1\n"
+        "3,2026-01-07,9,Snabb hjälp,Support case\n"
+        "4,2026-01-08,8,,Support case\n"
+        "5,2026-01-09,2,Ingen svarade,Support case\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = _run("analyze", str(path), "--out", str(out), monkeypatch=monkeypatch)
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in out.iterdir()} == {"relational", "transactional"}
+    relational = json.loads((out / "relational" / "report.json").read_text("utf-8"))
+    transactional = json.loads((out / "transactional" / "report.json").read_text("utf-8"))
+    assert (relational["survey_kind"], relational["nps"]["n"], relational["nps"]["nps"]) == (
+        "relational",
+        2,
+        0.0,
+    )
+    assert transactional["nps"]["n"] == 3 and round(transactional["nps"]["nps"], 2) == 0.0
+    assert [c["row"] for c in transactional["comment_results"]] == [4, 5, 6]
+    assert any("3 transactional responses of the 5" in w for w in transactional["warnings"])
+    assert "relational responses (2)" in result.output

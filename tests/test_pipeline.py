@@ -128,3 +128,24 @@ def test_too_few_unmatched_comments_propose_nothing(
 ) -> None:
     report = analyzer.analyze(small_survey)
     assert report.proposed_themes == [] and report.discovery_outliers == 0
+
+
+def test_mixed_survey_kinds_are_split_never_pooled(
+    analyzer: Analyzer, small_survey: pd.DataFrame
+) -> None:
+    from voc.errors import InputError
+
+    mixed = small_survey.assign(Touchpoint=["Relationship survey"] * 6 + ["Onboarding call"] * 6)
+    with pytest.raises(InputError, match="analyze_by_kind"):
+        analyzer.analyze(mixed)
+    reports = analyzer.analyze_by_kind(mixed)
+    assert list(reports) == ["relational", "transactional"]
+    assert [r.nps.n for r in reports.values()] == [6, 6]
+    assert reports["transactional"].comment_results[0].response_id == "7"
+    # One kind, or no kind column: one report, as analyze gives it.
+    single = analyzer.analyze_by_kind(small_survey)
+    assert list(single) == ["all"] and single["all"].survey_kind is None
+    two_touchpoints = ["Support case"] * 6 + ["Onboarding call"] * 6
+    one_kind = analyzer.analyze_by_kind(mixed.assign(Touchpoint=two_touchpoints))
+    assert list(one_kind) == ["transactional"]
+    assert one_kind["transactional"].survey_kind == "transactional"

@@ -113,19 +113,27 @@ def analyze(
                     tasks[stage] = bar.add_task(_STAGES.get(stage, stage), total=total)
                 bar.update(tasks[stage], completed=done, total=total)
 
-            report = Analyzer(settings).analyze(file, overrides=overrides, progress=progress)
-        files = write_report(report, out)
+            reports = Analyzer(settings).analyze_by_kind(
+                file, overrides=overrides, progress=progress
+            )
+        # An export that mixes survey kinds gets one report per kind, never a pooled one.
+        written = {
+            kind: write_report(report, out if len(reports) == 1 else out / kind)
+            for kind, report in reports.items()
+        }
     except VocError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
         raise typer.Exit(code=2) from None
     except ValueError as exc:  # invalid settings given on the command line
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
         raise typer.Exit(code=2) from None
-    print_summary(report, console)
-    console.print(
-        f"\nWrote {files.report_json}, {files.comments_csv}, {files.report_html} "
-        f"in {time.perf_counter() - started:.1f} s"
-    )
+    for kind, report in reports.items():
+        if len(reports) > 1:
+            console.rule(f"{kind} responses ({report.nps.n})")
+        print_summary(report, console)
+    for files in written.values():
+        console.print(f"\nWrote {files.report_json}, {files.comments_csv}, {files.report_html}")
+    console.print(f"in {time.perf_counter() - started:.1f} s")
 
 
 def _progress() -> Progress:

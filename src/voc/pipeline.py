@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -30,6 +31,7 @@ from voc.analytics import (
     rank_themes,
     theme_impacts,
 )
+from voc.analytics.kinds import KIND_ORDER, kinds_of
 from voc.assemble import (
     ACCOUNT_COLUMN,
     SIZE_COLUMN,
@@ -121,6 +123,27 @@ class Analyzer:
         loaded = load_survey(source, filename=filename, overrides=overrides, settings=self.settings)
         return self.analyze_loaded(loaded, progress=progress)
 
+    def analyze_by_kind(
+        self,
+        source: Source,
+        *,
+        filename: str | None = None,
+        overrides: ColumnOverrides | None = None,
+        progress: ProgressCallback = _no_progress,
+    ) -> dict[str, Report]:
+        """One report per survey kind in the export (relational, transactional, employee).
+
+        Relational and transactional NPS answer different questions and are never pooled;
+        :meth:`analyze` refuses an export that mixes them, this splits it. An export of one
+        kind, or with no kind or touchpoint column, gives one report under its kind (or
+        ``"all"``).
+        """
+        loaded = load_survey(source, filename=filename, overrides=overrides, settings=self.settings)
+        return {
+            kind: self.analyze_loaded(part, progress=progress)
+            for kind, part in split_survey_by_kind(loaded).items()
+        }
+
     def analyze_loaded(
         self, loaded: LoadedSurvey, *, progress: ProgressCallback = _no_progress
     ) -> Report:
@@ -177,6 +200,7 @@ class Analyzer:
             embedding_model=self.embedder.model_id,
             taxonomy_version=f"{self.taxonomy.name}@{self.taxonomy.version}",
             load=loaded.report,
+            survey_kind=_single_kind(loaded),
             nps=estimate_nps(scores, s.min_sample),
             monthly_nps=nps_by_month(frame, s.min_sample),
             segment_nps=nps_by_segment(frame, loaded.report.mapping.segments, s.min_sample),
@@ -241,6 +265,44 @@ class Analyzer:
             n_bootstrap=s.bootstrap_samples,
             random_state=s.random_state,
         )
+
+
+def _single_kind(loaded: LoadedSurvey) -> str | None:
+    """The survey's kind when a kind column names exactly one (mixed kinds fail later)."""
+    column = find_kind_column(loaded.frame[loaded.report.mapping.segments])
+    if column is None or loaded.frame.empty:
+        return None
+    kinds = set(kinds_of(loaded.frame, column))
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def split_survey_by_kind(loaded: LoadedSurvey) -> dict[str, LoadedSurvey]:
+    """The responses of each survey kind as a survey of their own, each with a warning that
+    names the part it covers; ``{"all": loaded}`` when there is nothing to split by."""
+    segments = loaded.report.mapping.segments
+    column = find_kind_column(loaded.frame[segments])
+    if column is None:
+        return {"all": loaded}
+    kinds = kinds_of(loaded.frame, column).to_numpy()
+    present = [k for k in KIND_ORDER if (kinds == k).any()]
+    if len(present) == 1:
+        return {present[0]: loaded}
+    parts: dict[str, LoadedSurvey] = {}
+    for kind in present:
+        mask = kinds == kind
+        fields = loaded.comment_fields
+        note = (
+            f"this report covers the {int(mask.sum())} {kind} responses of the "
+            f"{len(loaded.frame)} usable ones (column {column!r}); the export's other kinds "
+            f"({', '.join(k for k in present if k != kind)}) are in their own reports"
+        )
+        parts[kind] = replace(
+            loaded,
+            frame=loaded.frame[mask].reset_index(drop=True),
+            comment_fields=fields[mask].reset_index(drop=True) if len(fields) else fields,
+            warnings=(*loaded.warnings, note),
+        )
+    return parts
 
 
 _default_analyzers: dict[str, Analyzer] = {}

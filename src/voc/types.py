@@ -250,6 +250,11 @@ class Report(_Record):
     embedding_model: str
     taxonomy_version: str
     load: LoadReport
+    survey_kind: str | None = Field(
+        default=None,
+        description="relational, transactional or employee when the export says so (a survey "
+        "kind or touchpoint column); an export that mixes kinds gives one report per kind",
+    )
     nps: NpsEstimate
     monthly_nps: list[PeriodNps]
     segment_nps: list[SegmentNps]

@@ -82,7 +82,8 @@ def ensure_single_kind(frame: pd.DataFrame, column: str) -> Kind:
         raise InputError(
             f"the responses mix survey kinds ({found}); relational and "
             "transactional/employee NPS measure different things and are never "
-            "pooled: analyse each kind on its own (see nps_by_kind)",
+            "pooled: analyse each kind on its own (voc analyze and "
+            "Analyzer.analyze_by_kind write one report per kind; nps_by_kind compares them)",
             column=column,
         )
     return next(iter(parts), "transactional")
