@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -149,3 +150,25 @@ def test_mixed_survey_kinds_are_split_never_pooled(
     one_kind = analyzer.analyze_by_kind(mixed.assign(Touchpoint=two_touchpoints))
     assert list(one_kind) == ["transactional"]
     assert one_kind["transactional"].survey_kind == "transactional"
+
+
+def test_corrections_in_the_taxonomy_file_change_assignment(
+    fast_settings: Settings, tmp_path: Path
+) -> None:
+    from voc.nlp.taxonomy import load_taxonomy
+
+    comment = "Parkeringen vid kontoret är omöjlig"
+    default = load_taxonomy()
+    before = Analyzer(fast_settings, taxonomy=default).theme_model.transform([comment])[0]
+    assert "availability" not in {h.theme_id for h in before.hits}
+    text = (Path(__file__).parents[1] / "src/voc/data/taxonomy.yaml").read_text("utf-8")
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(
+        text + "corrections:\n"
+        "  - {text: 'parkeringen vid kontoret är omöjlig', theme: availability, "
+        "polarity: negative}\n",
+        encoding="utf-8",
+    )
+    corrected = Analyzer(fast_settings.model_copy(update={"taxonomy_path": path}))
+    hits = corrected.theme_model.transform([comment])[0].hits
+    assert [(h.theme_id, h.polarity.value) for h in hits] == [("availability", "negative")]

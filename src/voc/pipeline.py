@@ -83,7 +83,7 @@ class Analyzer:
 
     @cached_property
     def theme_model(self) -> GuidedThemeModel:
-        return GuidedThemeModel(self.taxonomy, self.embedder).fit()
+        return GuidedThemeModel(self.taxonomy, self.embedder).fit(self.taxonomy.corrections)
 
     def warm_up(self) -> None:
         """Load the model and embed the taxonomy now rather than on the first request."""

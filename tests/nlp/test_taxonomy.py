@@ -94,3 +94,35 @@ def test_bad_generic_phrases_name_the_line() -> None:
 def test_nynorsk_seeds_are_allowed() -> None:
     taxonomy = load_taxonomy()
     assert any("nn" in by_lang for t in taxonomy.themes for by_lang in t.seeds.values())
+
+
+def test_corrections_are_read_with_their_theme_and_polarity() -> None:
+    taxonomy = parse_taxonomy(
+        GOOD
+        + "corrections:\n"
+        + "  - {text: 'kostar skjortan', theme: price, polarity: negative}\n"
+        + "  - text: 'priset är ok'\n"
+        + "    theme: price\n"
+    )
+    assert [(c.text, c.theme_id, c.polarity.value) for c in taxonomy.corrections] == [
+        ("kostar skjortan", "price", "negative"),
+        ("priset är ok", "price", "neutral"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("corrections", "message"),
+    [
+        (
+            "  - {text: 'x', theme: billing}\n",
+            "line 11: correction #1 names unknown theme 'billing'",
+        ),
+        ("  - {text: '', theme: price}\n", "line 11: correction #1 needs a non-empty 'text'"),
+        ("  - {text: 'x', theme: price, polarity: angry}\n", "unknown polarity 'angry'"),
+        ("  - just a string\n", "correction #1 must be a mapping"),
+        ("  text: x\n", "corrections must be a list"),
+    ],
+)
+def test_bad_corrections_name_the_line(corrections: str, message: str) -> None:
+    with pytest.raises(TaxonomyError, match=message.replace("(", r"\(")):
+        parse_taxonomy(GOOD + "corrections:\n" + corrections)

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from voc.errors import TaxonomyError
+from voc.types import Polarity
 
 POLARITIES = ("positive", "negative", "neutral")
 DEFAULT_TAXONOMY = "taxonomy.yaml"
@@ -47,6 +48,19 @@ class Theme:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A user's correction: this text is about this theme (with this polarity).
+
+    Corrections become extra seed phrases of their theme: assignment changes at once, for
+    the same thing said in other words and languages too, and no model is trained.
+    """
+
+    text: str
+    theme_id: str
+    polarity: Polarity = Polarity.NEUTRAL
+
+
+@dataclass(frozen=True)
 class Taxonomy:
     """A versioned set of themes, plus phrases that name no theme in this domain.
 
@@ -59,6 +73,7 @@ class Taxonomy:
     name: str
     themes: tuple[Theme, ...]
     generic: tuple[str, ...] = ()
+    corrections: tuple[Correction, ...] = ()
 
     @property
     def ids(self) -> list[str]:
@@ -172,12 +187,47 @@ def parse_taxonomy(text: str, source: str = "<taxonomy>") -> Taxonomy:
     if not themes:
         raise _fail(source, raw.get("__line__"), "the taxonomy has no themes")
     generic = _generic(raw.get("generic", []), source, raw["__line__"])
+    corrections = _corrections(raw.get("corrections"), source, raw["__line__"], seen)
     return Taxonomy(
         version=str(raw["version"]),
         name=str(raw.get("name", source)),
         themes=tuple(themes),
         generic=generic,
+        corrections=corrections,
     )
+
+
+def _corrections(value: Any, source: str, line: int, theme_ids: set[str]) -> tuple[Correction, ...]:
+    """``corrections`` is a list of ``{text, theme, polarity}`` (polarity optional)."""
+    if value in (None, []):
+        return ()
+    if not isinstance(value, list):
+        raise _fail(source, line, "corrections must be a list of {text, theme, polarity}")
+    out = []
+    for i, item in enumerate(value):
+        where = f"correction #{i + 1}"
+        if not isinstance(item, dict):
+            raise _fail(source, line, f"{where} must be a mapping with 'text' and 'theme'")
+        item_line = item.get("__line__", line)
+        text, theme_id = item.get("text"), item.get("theme")
+        if not isinstance(text, str) or not text.strip():
+            raise _fail(source, item_line, f"{where} needs a non-empty 'text'")
+        if theme_id not in theme_ids:
+            raise _fail(
+                source,
+                item_line,
+                f"{where} names unknown theme {theme_id!r}; themes are "
+                f"{', '.join(sorted(theme_ids))}",
+            )
+        polarity = item.get("polarity", "neutral")
+        if polarity not in POLARITIES:
+            raise _fail(
+                source,
+                item_line,
+                f"{where}: unknown polarity {polarity!r}, expected one of {', '.join(POLARITIES)}",
+            )
+        out.append(Correction(text.strip(), str(theme_id), Polarity(polarity)))
+    return tuple(out)
 
 
 def _generic(value: Any, source: str, line: int) -> tuple[str, ...]:

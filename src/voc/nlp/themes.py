@@ -33,7 +33,7 @@ import numpy as np
 
 from voc.nlp.embed import Embedder
 from voc.nlp.segment import Segment, coordinated_parts, segment
-from voc.nlp.taxonomy import Taxonomy
+from voc.nlp.taxonomy import Correction, Taxonomy
 from voc.types import Polarity, ThemeHit
 
 # Comments that say something but name no theme, in sv / nb / en. A view closer to these
@@ -62,15 +62,6 @@ class ThemeAssignment:
 
     hits: tuple[ThemeHit, ...]
     unassigned_reason: str | None = None
-
-
-@dataclass(frozen=True)
-class Correction:
-    """A user's correction: this text is about this theme (with this polarity)."""
-
-    text: str
-    theme_id: str
-    polarity: Polarity = Polarity.NEUTRAL
 
 
 def _log_mean_exp(scaled: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -128,7 +119,11 @@ class GuidedThemeModel:
 
     # --- fitting ------------------------------------------------------------------
     def fit(self, corrections: Iterable[Correction] = ()) -> GuidedThemeModel:
-        """Embed the seed phrases (plus any user corrections) and calibrate the threshold."""
+        """Embed the seed phrases (plus any user corrections) and calibrate the threshold.
+
+        The taxonomy's own ``corrections:`` are not added here; pass them (the pipeline
+        passes ``taxonomy.corrections``), so a caller can also fit without them.
+        """
         theme_index = {theme_id: i for i, theme_id in enumerate(self.taxonomy.ids)}
         phrases, owners, polarities = [], [], []
         for theme in self.taxonomy.themes:
