@@ -29,7 +29,7 @@ def test_unmatched_comments_become_proposed_themes(fast_settings: Settings) -> N
     proposed, outliers = found.themes, found.outliers
     assert proposed and not found.warnings
     assert sum(p.size for p in proposed) + outliers == 40
-    assert outliers <= 8  # most are explained (the estimator's own cap: test_discovery.py)
+    assert outliers <= 4  # at most 10%, each explained (the estimator's cap: test_discovery.py)
     biggest = proposed[0]
     assert biggest.nps.n == biggest.size and biggest.quotes
     assert biggest.keywords

@@ -73,7 +73,7 @@ def planted(n_per_cell: int, seed: int = 0) -> tuple[np.ndarray, list[str], list
 
 def purity(labels: np.ndarray, truth: list[str]) -> float:
     """Share of planted themes whose comments (outliers aside) land in one theme of their own."""
-    ok, used = 0, set()
+    ok, used = 0, set[int]()
     for theme in THEMES:
         found = {int(lab) for lab, t in zip(labels, truth, strict=True) if t == theme} - {OUTLIER}
         ok += len(found) == 1 and not found & used
@@ -157,7 +157,7 @@ def test_works_with_a_real_embedder_on_text(hashing_embedder: HashingEmbedder) -
 def test_nuisance_direction_is_removed_and_saved(tmp_path: Path) -> None:
     x, texts, langs, truth = planted(n_per_cell=6)
     rng = np.random.default_rng(1)
-    praise = rng.normal(size=x.shape[1]).astype(np.float32)
+    praise = np.asarray(rng.normal(size=x.shape[1]), dtype=np.float32)
     praise /= np.linalg.norm(praise)
     # half of every theme praises, half complains: a strong shared axis across themes
     signs = np.where(np.arange(len(x)) % 2 == 0, 1.0, -1.0)[:, None]
@@ -193,3 +193,25 @@ def test_mismatched_inputs_are_rejected() -> None:
         ThemeDiscovery().fit(x, texts, langs[:-1])
     with pytest.raises(ValueError, match="n == len"):
         ThemeDiscovery().fit(x[:-1], texts)
+
+
+def test_outlier_cap_holds_when_it_falls_between_equal_similarities(
+    hashing_embedder: HashingEmbedder,
+) -> None:
+    # 40 near-identical comments: the comment that sits exactly at the cap used to fall
+    # out through float rounding (5 outliers, 12.5%).
+    texts = [
+        ("Parkeringen vid kontoret är omöjlig" if i % 2 else "Parkering ved kontoret er umulig")
+        + f" ({i})"
+        for i in range(40)
+    ]
+    langs = ["sv" if i % 2 else "nb" for i in range(40)]
+    x = hashing_embedder.encode(texts)
+    model = ThemeDiscovery(random_state=0).fit(
+        x, texts, langs, nuisance=sentiment_direction(hashing_embedder)
+    )
+    assert model.outlier_share <= 0.10
+    assert len(model.outlier_reasons_) == int((model.labels_ == OUTLIER).sum())
+    # every theme's least typical member, whose similarity set the cutoff, stays in alone
+    for i in range(len(x)):
+        assert model.transform(x[i : i + 1], [langs[i]])[0] == model.labels_[i]

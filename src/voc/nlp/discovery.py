@@ -43,6 +43,9 @@ REASON_NO_TOPICS = "too few similar comments to form any theme"
 _FORMAT_VERSION = 1
 # Without UMAP + HDBSCAN the agglomerative path needs an n x n matrix: fine up to here.
 _FALLBACK_MAX = 5000
+# Cutoffs sit this far below the similarity that set them: far above float32 rounding
+# of a 384-1024 dimension dot product, far below any difference that matters.
+_SLACK = 1e-5
 
 
 @dataclass(frozen=True)
@@ -288,7 +291,10 @@ class ThemeDiscovery:
             # After lowering every cutoff by -shift, only margins below shift stay out.
             shift = float(np.sort(margin)[allowed])
             own = own + min(shift, 0.0)
-        return own
+        # A cutoff equals some comment's own similarity (the least typical member, the
+        # comment at the outlier cap): without slack, float rounding in a later product
+        # (another BLAS path for one row than for a batch) can push that comment out.
+        return (own - _SLACK).astype(np.float32)
 
     def _assign(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if not len(self.centroids_) or not len(x):
