@@ -137,6 +137,7 @@ def nordic(cache_dir: Path | None) -> None:
     pred = guided_labels(model, data)
     calibrated = GuidedThemeModel(load_taxonomy(), embedder, threshold=None).fit()
     pred_calibrated = guided_labels(calibrated, data)
+    pred_previous = guided_labels(previous_scorer(load_taxonomy(), embedder).fit(), data)
     if cache_dir:
         embedder.save()
     gold = [parse_labels(c) for c in data.labels]
@@ -152,6 +153,7 @@ def nordic(cache_dir: Path | None) -> None:
             everything,
             pred_calibrated,
         ),
+        ("all, previous scorer (threshold 0.50)", everything, pred_previous),
     ]:
         idx = np.flatnonzero(mask.to_numpy())
         g, p = [gold[i] for i in idx], [p_all[i] for i in idx]
@@ -198,6 +200,14 @@ def nordic(cache_dir: Path | None) -> None:
     )
 
 
+def previous_scorer(taxonomy: Taxonomy, embedder: Embedder) -> GuidedThemeModel:
+    """Guided mode before vectors were centred on the taxonomy and theme labels and
+    descriptions became seed phrases: raw e5 cosines, hence a narrow kernel (0.02)."""
+    return GuidedThemeModel(
+        taxonomy, embedder, center=False, label_prototypes=False, temperature=0.02
+    )
+
+
 def guided_labels(model: GuidedThemeModel, data: pd.DataFrame) -> list[Labels]:
     results = model.transform(data.text.tolist(), data.lang.tolist())
     return [{h.theme_id: h.polarity.value for h in r.hits} for r in results]
@@ -216,11 +226,20 @@ def reviews(cache_dir: Path | None) -> None:
         gold = [{mapping[x]: "" for x in c.split(";") if x in mapping} for c in part.labels]
         taxonomy = load_taxonomy(TAXONOMIES / tax_file)
         themes = taxonomy.ids
-        for label, threshold in (
-            ("voc guided (e5)", 0.5),
-            ("voc guided (e5), calibrated thr", None),
+        for label, threshold, model in (
+            ("voc guided (e5)", 0.5, GuidedThemeModel(taxonomy, e5_embedder)),
+            (
+                "voc guided (e5), calibrated thr",
+                None,
+                GuidedThemeModel(taxonomy, e5_embedder, threshold=None),
+            ),
+            (
+                "voc guided (e5), previous scorer",
+                0.5,
+                previous_scorer(taxonomy, e5_embedder),
+            ),
         ):
-            model = GuidedThemeModel(taxonomy, e5_embedder, threshold=threshold).fit()
+            model.fit()
             model.transform(texts, ["en"] * len(texts))  # embeds every view once (cached)
             start = time.perf_counter()
             results = model.transform(texts, ["en"] * len(texts))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from voc.nlp.embed import E5Embedder, HashingEmbedder
@@ -133,6 +134,44 @@ def test_corrections_teach_new_phrasings(hashing_embedder: HashingEmbedder) -> N
     )
     (hit,) = taught.transform([phrase])[0].hits
     assert (hit.theme_id, hit.polarity) == ("billing", Polarity.NEGATIVE)
+
+
+def test_a_theme_description_finds_comments_its_seeds_miss(
+    hashing_embedder: HashingEmbedder,
+) -> None:
+    text = TINY.replace(
+        "    labels: {en: Billing}\n",
+        "    labels: {en: Billing, sv: Fakturering}\n"
+        "    description: Invoices, credit notes and reminders.\n",
+    )
+    with_prototypes = GuidedThemeModel(parse_taxonomy(text), hashing_embedder).fit()
+    seeds_only = GuidedThemeModel(
+        parse_taxonomy(text), hashing_embedder, label_prototypes=False
+    ).fit()
+    comment = "reminders and credit notes"
+    assert [h.theme_id for h in with_prototypes.transform([comment])[0].hits] == ["billing"]
+    assert seeds_only.transform([comment])[0].hits == ()
+    # labels and descriptions join the seeds as neutral phrases: billing's 2 labels and
+    # description, one label for each of the two other themes
+    assert len(with_prototypes.seed_vectors_) == len(seeds_only.seed_vectors_) + 5
+    assert (with_prototypes.seed_polarity_ == "neutral").sum() == 5
+
+
+def test_vectors_are_centred_on_the_taxonomy_and_corrections_do_not_move_it(
+    hashing_embedder: HashingEmbedder,
+) -> None:
+    taxonomy = parse_taxonomy(TINY)
+    model = GuidedThemeModel(taxonomy, hashing_embedder).fit()
+    raw = GuidedThemeModel(taxonomy, hashing_embedder, center=False).fit()
+    phrases = np.vstack([raw.seed_vectors_, raw.generic_vectors_])
+    np.testing.assert_allclose(model.center_, phrases.mean(axis=0), atol=1e-6)
+    assert not raw.center_.any() and model.center is True  # fit keeps its parameters
+    norms = np.linalg.norm(model.seed_vectors_, axis=1)
+    np.testing.assert_allclose(norms, 1.0, atol=1e-5)
+    taught = GuidedThemeModel(taxonomy, hashing_embedder).fit(
+        [Correction("kreditnota saknas", "billing", Polarity.NEGATIVE)]
+    )
+    np.testing.assert_array_equal(taught.center_, model.center_)
 
 
 def test_correction_for_unknown_theme_is_rejected(hashing_embedder: HashingEmbedder) -> None:

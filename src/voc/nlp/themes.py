@@ -5,6 +5,11 @@ fakturor och rimliga priser"); every such view is compared with the seed phrases
 theme. Because the embedder is multilingual, a Swedish clause matches English and Norwegian
 seeds too, so "competence" is one theme whatever language the customer wrote in.
 
+A theme's seeds are its seed phrases plus its labels and description (what the theme covers
+in general terms, where seeds are examples). All vectors are centred on the mean of the
+taxonomy's phrases first: sentence embedders put every text in one narrow cone, and what
+all the phrases share (the embedder's common direction, the domain) tells no theme apart.
+
 The score is a kernel density classifier over the seeds. For a view ``x`` and theme ``t``,
 ``L_t(x) = log mean_j exp(cos(x, seed_j) / temperature)`` over the seeds of ``t``, and the
 same over the *generic anchors* ("ok", "nöjd", "nothing to add", plus the taxonomy's own
@@ -33,7 +38,7 @@ import numpy as np
 
 from voc.nlp.embed import Embedder
 from voc.nlp.segment import Segment, coordinated_parts, segment
-from voc.nlp.taxonomy import Correction, Taxonomy
+from voc.nlp.taxonomy import Correction, Taxonomy, Theme
 from voc.types import Polarity, ThemeHit
 
 # Comments that say something but name no theme, in sv / nb / en. A view closer to these
@@ -75,14 +80,22 @@ def _log_mean_exp(scaled: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return summed + top[:, 0] - count
 
 
+def _prototypes(theme: Theme) -> list[str]:
+    """A theme's labels (each spelling once) and its description, as seed phrases."""
+    texts = list(dict.fromkeys(label for label in theme.labels.values() if label.strip()))
+    if theme.description.strip():
+        texts.append(theme.description)
+    return texts
+
+
 class GuidedThemeModel:
     """Assigns taxonomy themes to comments; scikit-learn style ``fit``/``transform``.
 
     Args:
         taxonomy: the themes, their seed phrases and optional generic phrases.
         embedder: any :class:`~voc.nlp.embed.Embedder`.
-        temperature: width of the similarity kernel; e5 cosines live in a narrow band, so
-            0.02 of cosine is already a clear difference.
+        temperature: width of the similarity kernel, in cosine after centring (0.1; e5
+            cosines without centring live in a narrow band, where 0.02 suits).
         threshold: probability a theme needs (0.5: more likely than not); None calibrates
             it on the seeds in ``fit`` (leave-one-out).
         threshold_offset: added to the calibrated threshold (positive = stricter).
@@ -92,6 +105,14 @@ class GuidedThemeModel:
         split_coordination: also score the parts of a clause joined by "och"/"og"/"and"/",".
         lowercase: embed lower-cased text; survey casing is noise ("FAKTURAN ÄR FEL") and
             the seeds are written in lower case.
+        center: subtract the mean vector of the taxonomy's phrases (seeds, labels,
+            descriptions, generic anchors) before comparing. Sentence embedders put every
+            text in one narrow cone (e5 cosines of unrelated texts are 0.8); what the
+            phrases share (the embedder's common direction and the domain itself) says
+            nothing about which theme a comment names.
+        label_prototypes: use each theme's labels and description as extra (neutral) seed
+            phrases; they name what the theme is about in general terms ("Food: dishes,
+            taste, drinks, portions"), where seeds are examples of what customers say.
     """
 
     def __init__(
@@ -99,13 +120,15 @@ class GuidedThemeModel:
         taxonomy: Taxonomy,
         embedder: Embedder,
         *,
-        temperature: float = 0.02,
+        temperature: float = 0.1,
         threshold: float | None = 0.5,
         threshold_offset: float = 0.0,
         polarity_margin: float = 0.001,
         competition: float = 0.25,
         split_coordination: bool = True,
         lowercase: bool = True,
+        center: bool = True,
+        label_prototypes: bool = True,
     ):
         self.taxonomy = taxonomy
         self.embedder = embedder
@@ -116,6 +139,8 @@ class GuidedThemeModel:
         self.competition = competition
         self.split_coordination = split_coordination
         self.lowercase = lowercase
+        self.center = center
+        self.label_prototypes = label_prototypes
 
     # --- fitting ------------------------------------------------------------------
     def fit(self, corrections: Iterable[Correction] = ()) -> GuidedThemeModel:
@@ -131,6 +156,12 @@ class GuidedThemeModel:
                 phrases.append(phrase)
                 owners.append(theme_index[theme.id])
                 polarities.append(polarity)
+            if self.label_prototypes:
+                for text in _prototypes(theme):
+                    phrases.append(text)
+                    owners.append(theme_index[theme.id])
+                    polarities.append(Polarity.NEUTRAL.value)
+        n_taxonomy = len(phrases)
         for correction in corrections:
             if correction.theme_id not in theme_index:
                 raise KeyError(f"correction names unknown theme {correction.theme_id!r}")
@@ -139,10 +170,19 @@ class GuidedThemeModel:
             polarities.append(Polarity(correction.polarity).value)
         generic = list(dict.fromkeys([*GENERIC_ANCHORS, *self.taxonomy.generic]))
         self.theme_ids_ = list(self.taxonomy.ids)
-        self.seed_vectors_ = self._encode(phrases)
+        seed_vectors = self._encode(phrases)
+        generic_vectors = self._encode(generic)
+        # The centre comes from the taxonomy alone: corrections do not move it, so adding
+        # one changes the scores near it and nowhere else.
+        self.center_ = (
+            np.vstack([seed_vectors[:n_taxonomy], generic_vectors]).mean(axis=0)
+            if self.center
+            else np.zeros(seed_vectors.shape[1], dtype=np.float32)
+        )
+        self.seed_vectors_ = self._centred(seed_vectors)
         self.seed_theme_ = np.asarray(owners)
         self.seed_polarity_ = np.asarray(polarities)
-        self.generic_vectors_ = self._encode(generic)
+        self.generic_vectors_ = self._centred(generic_vectors)
         if self.threshold is None:
             self.calibrated_threshold_ = self._calibrate()
         else:
@@ -199,6 +239,14 @@ class GuidedThemeModel:
             texts = [t.lower() for t in texts]
         return self.embedder.encode(list(texts))
 
+    def _centred(self, vectors: np.ndarray) -> np.ndarray:
+        """Vectors moved by ``-center_`` and re-normalised (unchanged when not centring)."""
+        if not self.center:
+            return vectors
+        moved = vectors - self.center_
+        norms = np.linalg.norm(moved, axis=1, keepdims=True)
+        return (moved / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+
     def _views(self, comment: str, language: str | None) -> list[Segment]:
         views: list[Segment] = []
         for seg in segment(comment, language):
@@ -209,7 +257,7 @@ class GuidedThemeModel:
 
     def theme_probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """(n, themes) probability of each theme per text (no segmentation)."""
-        vectors = self._encode(list(texts))
+        vectors = self._centred(self._encode(list(texts)))
         return self._probabilities(
             self._log_scores(vectors @ self.seed_vectors_.T, vectors @ self.generic_vectors_.T)
         )
@@ -231,7 +279,7 @@ class GuidedThemeModel:
         unique = list(dict.fromkeys(v.text for views in views_per_comment for v in views))
         if not unique:
             return [ThemeAssignment((), REASON_EMPTY) for _ in comments]
-        vectors = self._encode(unique)
+        vectors = self._centred(self._encode(unique))
         row_of = {text: i for i, text in enumerate(unique)}
         seed_sims = vectors @ self.seed_vectors_.T
         logits = self._log_scores(seed_sims, vectors @ self.generic_vectors_.T)
