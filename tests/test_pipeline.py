@@ -172,3 +172,12 @@ def test_corrections_in_the_taxonomy_file_change_assignment(
     corrected = Analyzer(fast_settings.model_copy(update={"taxonomy_path": path}))
     hits = corrected.theme_model.transform([comment])[0].hits
     assert [(h.theme_id, h.polarity.value) for h in hits] == [("availability", "negative")]
+
+
+def test_theme_threshold_setting_reaches_the_theme_model(fast_settings: Settings) -> None:
+    fixed = Analyzer(fast_settings.model_copy(update={"theme_threshold": 0.7})).theme_model
+    assert fixed.threshold_ == pytest.approx(0.7)
+    auto = Analyzer(fast_settings.model_copy(update={"theme_threshold": "auto"})).theme_model
+    assert auto.threshold is None and 0.0 < auto.threshold_ < 1.0  # calibrated on the seeds
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        Settings(theme_threshold=1.5)

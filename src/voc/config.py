@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ScaleSetting = Literal["auto", "0-10", "1-10"]
@@ -42,6 +42,18 @@ class Settings(BaseSettings):
         default=None, description="A theme taxonomy YAML file; None uses the bundled default."
     )
     report_language: str = Field(default="en", description="Language of theme labels: en, sv, nb.")
+    theme_threshold: float | Literal["auto"] = Field(
+        default=0.5,
+        description="Probability a theme needs to be assigned (0-1), or 'auto' to calibrate "
+        "it on the taxonomy's own seed phrases (docs/themes.md compares the two).",
+    )
+
+    @field_validator("theme_threshold")
+    @classmethod
+    def _threshold_is_a_probability(cls, value: float | str) -> float | str:
+        if value != "auto" and not 0.0 < float(value) < 1.0:
+            raise ValueError("theme_threshold must be between 0 and 1 (exclusive), or 'auto'")
+        return value
 
     # --- analytics ----------------------------------------------------------------
     scale: ScaleSetting = "auto"

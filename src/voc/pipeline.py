@@ -83,7 +83,10 @@ class Analyzer:
 
     @cached_property
     def theme_model(self) -> GuidedThemeModel:
-        return GuidedThemeModel(self.taxonomy, self.embedder).fit(self.taxonomy.corrections)
+        threshold = self.settings.theme_threshold
+        return GuidedThemeModel(
+            self.taxonomy, self.embedder, threshold=None if threshold == "auto" else threshold
+        ).fit(self.taxonomy.corrections)
 
     def warm_up(self) -> None:
         """Load the model and embed the taxonomy now rather than on the first request."""
