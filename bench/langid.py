@@ -91,12 +91,13 @@ def cross_fitted_backends(texts: list[str], gold: list[str]) -> list[tuple[str, 
     """Refit voc's combiners on 4/5 of dev.csv, register each as a backend for its held-out 1/5.
 
     voc's shipped weights are fitted on dev.csv itself, so its figures here are held-out:
-    every row is scored by a model that never saw it.
+    every row is scored by a model that never saw it, and whose n-gram model never saw the
+    words of the held-out one- and two-word texts (see scripts/train_langid.py).
     """
     import numpy as np
 
     sys.path.insert(0, str(ROOT / "scripts"))
-    from train_langid import fit_cascade, fold_indices
+    from train_langid import fit_cascade, fold_indices, short_text_words
 
     from voc.nlp._langid.backends import FastTextScorer, LinguaScorer
     from voc.nlp._langid.stack import VocScorer, shipped_cascade
@@ -115,18 +116,49 @@ def cross_fitted_backends(texts: list[str], gold: list[str]) -> list[tuple[str, 
             [fasttext[i] for i in train],
             [lingua[i] for i in train],
             shipped_cascade().skip_lingua_at,
+            hidden_words=short_text_words(cleaned, test),
         )
         register_backend(f"voc-fold{k}", VocScorer(cascade))
         out.append((f"voc-fold{k}", test.tolist()))
     return out
 
 
-def held_out_predictions(detect, texts: list[str], folds) -> list[str]:  # type: ignore[no-untyped-def]
-    pred = [""] * len(texts)
+def held_out_guesses(detect, texts: list[str], folds) -> list:  # type: ignore[no-untyped-def]
+    guesses: list = [None] * len(texts)
     for backend, idx in folds:
         for i, g in zip(idx, detect([texts[i] for i in idx], backend=backend), strict=True):
-            pred[i] = g.lang
-    return pred
+            guesses[i] = g
+    return guesses
+
+
+def is_right(lang: str, gold: str) -> bool:
+    """Right at the level of the answer given: ``no`` is right for nb and nn."""
+    return lang == gold or (lang == "no" and gold in {"nb", "nn"})
+
+
+CONFIDENCE_BANDS = ((0.0, 0.5), (0.5, 0.8), (0.8, 0.95), (0.95, 1.01))
+
+
+def calibration(texts: Sequence[str], gold: Sequence[str], guesses: Sequence) -> list[str]:
+    """Is ``confidence`` honest? Per band: how many, mean confidence, share right."""
+    rows = [
+        "| length | confidence | n | share | mean confidence | right | 4-way right |",
+        "|" + "---|" * 7,
+    ]
+    for length, keep in (("<=20", lambda t: len(t) <= 20), ("all", lambda t: True)):
+        items = [(g, y) for t, g, y in zip(texts, guesses, gold, strict=True) if keep(t)]
+        for lo, hi in CONFIDENCE_BANDS:
+            band = [(g, y) for g, y in items if lo <= g.confidence < hi and g.lang != "und"]
+            if not band:
+                continue
+            conf = sum(g.confidence for g, _ in band) / len(band)
+            right = sum(is_right(g.lang, y) for g, y in band) / len(band)
+            four_right = sum(four(g.lang) == four(y) for g, y in band) / len(band)
+            rows.append(
+                f"| {length} | {lo:.2f}-{min(hi, 1.0):.2f} | {len(band)} | "
+                f"{len(band) / len(items):.1%} | {conf:.3f} | {right:.1%} | {four_right:.1%} |"
+            )
+    return rows
 
 
 def export_batches(gold: Sequence[str], folds, seed: int = 0) -> list[tuple[str, str, list[int]]]:  # type: ignore[no-untyped-def]
@@ -206,13 +238,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print("|" + "---|" * 10)
     folds = None
+    held_out: list = []
     if "voc" in backends or default == "voc":
         folds = cross_fitted_backends(texts, gold)
     for backend in backends:
         pred, speed = run_backend(detect, texts, backend)
         name = f"{backend} (default)" if backend == default else backend
         if backend == "voc" and folds is not None:
-            pred = held_out_predictions(detect, texts, folds)
+            held_out = held_out_guesses(detect, texts, folds)
+            pred = [g.lang for g in held_out]
             name += " [5-fold held-out]"
         s = score(texts, gold, pred)
         b = s.by_bucket
@@ -222,6 +256,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{s.und_rate:.1%} | {speed:,.0f} |",
             flush=True,
         )
+    if held_out:
+        print(
+            "\ncalibration, voc held-out, no prior (right: the answer itself is right, `no` "
+            "for nb or nn; 4-way right: sv / no / da / en)\n"
+        )
+        print("\n".join(calibration(texts, gold, held_out)))
     if not args.no_export:
         if folds is None or default != "voc":
             folds = [(default, list(range(len(texts))))]

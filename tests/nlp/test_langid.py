@@ -158,3 +158,104 @@ def test_market_column_gives_a_prior() -> None:
     assert one("Bra service", prior=sweden).lang == "sv"
     assert one("Bra service", prior=norway).lang in {"nb", "no"}
     assert market_prior("Atlantis") is None
+
+
+def test_nynorsk_spelling_is_read_from_character_ngrams() -> None:
+    from voc.nlp._langid.stack import shipped_cascade
+
+    model = shipped_cascade().nb_nn
+    nynorsk, bokmal = model.score([["ikkje", "kva", "korleis"], ["ikke", "hva", "hvordan"]])
+    assert nynorsk > 0 > bokmal
+    assert one("Eg er ikkje nøgd med kundeservicen").lang == "nn"
+    assert one("Jeg er ikke fornøyd med kundeservicen").lang == "nb"
+
+
+def test_word_ngrams_are_scikit_learns_char_wb() -> None:
+    from voc.nlp._langid.ngram import word_ngrams
+
+    grams = [" ", "e", "g", " ", " e", "eg", "g ", " eg", "eg ", " eg "]
+    assert sorted(word_ngrams("eg")) == sorted(grams)
+    assert word_ngrams("i") == [" ", "i", " ", " i", "i ", " i "]
+
+
+def test_ngram_model_fits_deterministically_and_round_trips() -> None:
+    from voc.nlp._langid.ngram import NorwegianStandardNB
+
+    texts = ["eg veit ikkje", "kva gjer du", "jeg vet ikke", "hva gjør du", "jag vet inte"]
+    labels = ["nn", "nn", "nb", "nb", "sv"]
+    model = NorwegianStandardNB(min_count=1).fit(texts, labels)
+    again = NorwegianStandardNB.from_dict(
+        NorwegianStandardNB(min_count=1).fit(texts, labels).to_dict()
+    )
+    assert model.weights_ == again.weights_
+    assert model.word_score("ikkje") > 0 > model.word_score("ikke")
+    # Only the padding spaces are known n-grams of "zzz": little evidence either way.
+    assert abs(model.word_score("zzz")) < abs(model.word_score("ikkje"))
+
+
+def test_standard_split_moves_only_nb_and_nn() -> None:
+    import numpy as np
+
+    from voc.nlp._langid.ngram import StandardSplit
+
+    split = StandardSplit()
+    split.coef_ = np.array([1.0, 0.5, 0.0])
+    split.intercept_ = 0.0
+    classes = ["da", "en", "nb", "nn", "sv"]
+    probs = np.array([[0.1, 0.1, 0.3, 0.3, 0.2]])
+    out = split.adjust(probs, classes, np.array([4.0]), np.array([False]))
+    assert out[0, [0, 1, 4]].tolist() == [0.1, 0.1, 0.2]
+    assert out[0, 2] + out[0, 3] == pytest.approx(0.6)
+    assert out[0, 3] > out[0, 2]  # a positive score leans nynorsk
+
+
+def test_word_features_match_one_token_at_a_time() -> None:
+    import numpy as np
+
+    from voc.nlp._langid.lexicon import _TokenTable, token_features, word_feature_matrix
+
+    texts = [["bra", "service"], [], ["ikkje", "bra", "zzzq"]]
+    expected = np.array(
+        [
+            np.mean([token_features(t) for t in toks], axis=0) if toks else np.zeros(20)
+            for toks in texts
+        ]
+    )
+    assert np.allclose(word_feature_matrix(texts), expected)
+    small = _TokenTable(limit=3)  # starts afresh when full: same rows
+    assert np.allclose(
+        small.gather(["bra", "service"]), small.gather(["service", "x", "bra"])[[2, 0]]
+    )
+
+
+def test_fasttext_matrix_matches_score_maps() -> None:
+    from voc.nlp._langid.backends import CANDIDATES, FastTextScorer
+
+    texts = ["Mycket bra service", "Veldig bra"]
+    scorer = FastTextScorer()
+    for row, scores in zip(scorer.predict_matrix(texts), scorer.predict_proba(texts), strict=True):
+        assert {lang: p for lang, p in zip(CANDIDATES, row, strict=True) if p > 0} == scores
+
+
+def test_prior_settles_a_shared_spelling_even_when_the_model_is_sure() -> None:
+    from voc.nlp._langid.lexicon import all_shared_spelling
+
+    assert all_shared_spelling("Bra service")
+    assert not all_shared_spelling("Wrong invoice again")  # common in English only
+    assert not all_shared_spelling("Tack")
+    alone = one("Bra service")
+    in_norway = one("Bra service", prior={"no": 1.0})
+    assert in_norway.lang in {"nb", "no"} and in_norway.decided_by_prior
+    assert one("Bra service", prior={"sv": 1.0}).lang == "sv"
+    assert one("Bra service") == alone  # without a prior nothing changes
+    # An English complaint in a mostly Swedish survey stays English.
+    assert one("Wrong invoice again", prior={"sv": 0.6, "en": 0.3, "nb": 0.1}).lang == "en"
+
+
+def test_only_shared_spellings_are_flattened() -> None:
+    # Swedish-only words keep the model's confidence; "Super" is written in all five.
+    assert one("Tack").confidence > 0.95
+    assert one("Snabb leverans").confidence > 0.9
+    shared = one("Super")
+    assert shared.confidence < 0.5
+    assert len(shared.alternatives) == 5
