@@ -18,6 +18,7 @@ skipped. Parameters were tuned on the ``tune`` rows of the Nordic set and on dev
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import json
 import subprocess
@@ -63,6 +64,8 @@ DOMAINS = {
 STABILITY_SIZES = (30, 100, 1000, 20000)
 
 sys.path.insert(0, str(ROOT / "src"))
+
+import lowo  # noqa: E402
 
 from voc.nlp.discovery import OUTLIER, ThemeDiscovery, sentiment_direction  # noqa: E402
 from voc.nlp.embed import (  # noqa: E402
@@ -211,6 +214,146 @@ def previous_scorer(taxonomy: Taxonomy, embedder: Embedder) -> GuidedThemeModel:
 def guided_labels(model: GuidedThemeModel, data: pd.DataFrame) -> list[Labels]:
     results = model.transform(data.text.tolist(), data.lang.tolist())
     return [{h.theme_id: h.polarity.value for h in r.hits} for r in results]
+
+
+# --- part 1: the Nordic corpus, leave one writer out (the frozen protocol) -----------
+def without_covers(taxonomy: Taxonomy) -> Taxonomy:
+    """The taxonomy as it was before themes had ``covers`` text (for the ablation)."""
+    return dataclasses.replace(
+        taxonomy, themes=tuple(dataclasses.replace(t, covers="") for t in taxonomy.themes)
+    )
+
+
+def corpus_methods(taxonomy: Taxonomy, embedder: Embedder) -> dict[str, lowo.Method]:
+    """The configurations of the ablation; the first is the shipped one."""
+    hybrid = lowo.hybrid_method
+    return {
+        "hybrid (shipped): embedding + prototypes + n-grams, best view": hybrid(taxonomy, embedder),
+        "guided model before this issue (seeds, labels, description)": lowo.guided_method(
+            without_covers(taxonomy), embedder
+        ),
+        "prototypes only (+ covers text)": hybrid(taxonomy, embedder, supervised=False),
+        "head: embedding only": hybrid(
+            taxonomy, embedder, head_params={"prototype_weight": 0.0, "lexical_weight": 0.0}
+        ),
+        "head: n-grams only": hybrid(
+            taxonomy, embedder, head_params={"prototype_weight": 0.0, "embedding_weight": 0.0}
+        ),
+        "head: embedding + prototypes": hybrid(
+            taxonomy, embedder, head_params={"lexical_weight": 0.0}
+        ),
+        "head: embedding + n-grams": hybrid(
+            taxonomy, embedder, head_params={"prototype_weight": 0.0}
+        ),
+        "hybrid, whole comment only (no views)": hybrid(taxonomy, embedder, views="comment"),
+    }
+
+
+def report_predictions(title: str, data: pd.DataFrame, pred: lowo.Predictions) -> None:
+    """Per-language, per-theme, per-writer and calibration tables of pooled predictions."""
+    theme_ids = list(load_taxonomy().ids)
+    gold = data["labels"].tolist()
+    rows = []
+    for lang in [*lowo.CORPUS_LANGS, "all"]:
+        idx = np.flatnonzero((data["lang"] == lang).to_numpy() | (lang == "all"))
+        if not len(idx):
+            continue
+        g, p = [gold[i] for i in idx], [pred.labels[i] for i in idx]
+        empty = [k for k in range(len(idx)) if not g[k]]
+        rows.append(
+            (
+                lang,
+                len(idx),
+                *lowo.prf(g, p),
+                lowo.polarity_accuracy(g, p),
+                float(np.mean([not p[k] for k in empty])) if empty else float("nan"),
+            )
+        )
+    table(
+        f"{title}: per language",
+        ["lang", "n", "micro-P", "micro-R", "micro-F1", "polarity acc", "no-theme kept"],
+        rows,
+    )
+    theme_rows = []
+    for theme in theme_ids:
+        tp = sum(theme in g and theme in p for g, p in zip(gold, pred.labels, strict=True))
+        n_pred = sum(theme in p for p in pred.labels)
+        f1, n_gold = lowo.theme_f1(gold, pred.labels, theme)
+        theme_rows.append((theme, n_gold, tp / max(n_pred, 1), tp / max(n_gold, 1), f1))
+    table(f"{title}: per theme", ["theme", "gold", "P", "R", "F1"], theme_rows)
+    writer_rows = []
+    for writer in sorted(data["writer"].unique()):
+        idx = np.flatnonzero((data["writer"] == writer).to_numpy())
+        writer_rows.append(
+            (writer, len(idx), *lowo.prf([gold[i] for i in idx], [pred.labels[i] for i in idx]))
+        )
+    table(f"{title}: per writer", ["writer", "n", "micro-P", "micro-R", "micro-F1"], writer_rows)
+    truth = lowo.label_matrix(gold, theme_ids)
+    table(
+        f"{title}: calibration over every (comment, theme) cell",
+        ["probability", "cells", "mean predicted", "observed rate"],
+        lowo.calibration_bins(pred.probs[0], truth),
+    )
+
+
+def corpus(cache_dir: Path | None, holdout: bool) -> None:
+    data = lowo.load_corpus()
+    if data.empty:
+        print("\nNo Nordic corpus found under bench/data/nordic_corpus: skipping.")
+        return
+    embedder = e5(cache_dir)
+    taxonomy = load_taxonomy()
+    writers = ", ".join(f"{w} {n}" for w, n in data["writer"].value_counts().sort_index().items())
+    print(f"\nNordic corpus: {len(data)} development comments ({writers})")
+    methods = corpus_methods(taxonomy, embedder)
+    if holdout:
+        test = lowo.load_corpus(holdout=True)
+        name = next(iter(methods))
+        start = time.perf_counter()
+        predict = methods[name](data)
+        labels, probs = predict(test)
+        pred = lowo.Predictions(labels, [probs], time.perf_counter() - start, list(test.index))
+        report_predictions(
+            f"Set-aside writer {lowo.HOLDOUT_WRITER} ({len(test)} comments), trained on every "
+            "development writer, scored once",
+            test,
+            pred,
+        )
+    else:
+        ablation = []
+        first = None
+        for name, method in methods.items():
+            pred = lowo.leave_one_writer_out(data, method)
+            first = first or pred
+            gold = data["labels"].tolist()
+            by_lang = []
+            for lang in lowo.CORPUS_LANGS:
+                idx = np.flatnonzero((data["lang"] == lang).to_numpy())
+                by_lang.append(lowo.prf([gold[i] for i in idx], [pred.labels[i] for i in idx])[2])
+            ablation.append((name, *lowo.prf(gold, pred.labels), *by_lang))
+            if cache_dir:
+                embedder.save()
+        report_predictions(
+            "Leave one writer out, shipped configuration (pooled over left-out writers)",
+            data,
+            first,
+        )
+        table(
+            "Ablation, leave one writer out (micro-F1 per language)",
+            ["configuration", "micro-P", "micro-R", "micro-F1", *lowo.CORPUS_LANGS],
+            ablation,
+        )
+    if cache_dir:
+        embedder.save()
+    sample = data["text"].tolist()[:200]
+    fresh = lowo.hybrid_method(taxonomy, E5Embedder())(data.iloc[:0].copy())
+    start = time.perf_counter()
+    fresh(data.iloc[:200])
+    per_1000 = (time.perf_counter() - start) / len(sample) * 1000
+    print(
+        f"\nTime per 1,000 comments (segment + embed with e5, no cache + prototypes + head):"
+        f" {per_1000:.1f} s"
+    )
 
 
 # --- part 2: guided mode and baselines on review data --------------------------------
@@ -591,7 +734,9 @@ def stability_child(cache_dir: Path | None, n: int) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
-        "--part", choices=("all", "nordic", "reviews", "discovery", "stability"), default="all"
+        "--part",
+        choices=("all", "corpus", "holdout", "nordic", "reviews", "discovery", "stability"),
+        default="all",
     )
     parser.add_argument(
         "--cache-dir",
@@ -605,7 +750,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.stability_child:
         stability_child(args.cache_dir, args.stability_child)
         return 0
-    if args.part in ("all", "nordic"):
+    if args.part in ("all", "corpus"):
+        corpus(args.cache_dir, holdout=False)
+    if args.part in ("all", "holdout"):
+        corpus(args.cache_dir, holdout=True)
+    if args.part == "nordic":
         nordic(args.cache_dir)
     if args.part in ("all", "reviews"):
         reviews(args.cache_dir)

@@ -42,16 +42,31 @@ class Settings(BaseSettings):
         default=None, description="A theme taxonomy YAML file; None uses the bundled default."
     )
     report_language: str = Field(default="en", description="Language of theme labels: en, sv, nb.")
-    theme_threshold: float | Literal["auto"] = Field(
-        default=0.5,
-        description="Probability a theme needs to be assigned (0-1), or 'auto' to calibrate "
-        "it on the taxonomy's own seed phrases (docs/themes.md compares the two).",
+    theme_model: Literal["hybrid", "guided"] = Field(
+        default="hybrid",
+        description="'hybrid': prototypes plus the supervised head trained on the Nordic "
+        "corpus (used for the taxonomy and embedder it was trained for; other themes keep "
+        "the prototypes); 'guided': prototypes only (seeds, labels, covers, corrections).",
+    )
+    theme_head_path: Path | None = Field(
+        default=None, description="A theme head file (.npz); None uses the bundled one."
+    )
+    theme_adapt: bool = Field(
+        default=False,
+        description="Re-fit the head on each survey's own confident assignments "
+        "(cross-fitted). Off: on held-out writers it did not help (docs/themes.md).",
+    )
+    theme_threshold: float | Literal["auto"] | None = Field(
+        default=None,
+        description="Probability a theme needs to be assigned (0-1); None uses the model's "
+        "own (chosen by the leave-one-writer-out protocol, docs/themes.md); 'auto' "
+        "calibrates the guided model's threshold on the taxonomy's seed phrases.",
     )
 
     @field_validator("theme_threshold")
     @classmethod
-    def _threshold_is_a_probability(cls, value: float | str) -> float | str:
-        if value != "auto" and not 0.0 < float(value) < 1.0:
+    def _threshold_is_a_probability(cls, value: float | str | None) -> float | str | None:
+        if value is not None and value != "auto" and not 0.0 < float(value) < 1.0:
             raise ValueError("theme_threshold must be between 0 and 1 (exclusive), or 'auto'")
         return value
 

@@ -43,11 +43,14 @@ from voc.assemble import (
     theme_impact,
 )
 from voc.config import Settings
+from voc.errors import ModelNotFoundError
 from voc.io import ColumnOverrides, LoadedSurvey, load_survey
+from voc.nlp.bundle import PrecomputedEmbedder, load_head
 from voc.nlp.embed import Embedder, load_embedder
+from voc.nlp.hybrid import HYBRID_THRESHOLD, HybridThemeModel
 from voc.nlp.langid import LanguageGuess, detect
 from voc.nlp.taxonomy import Taxonomy, load_taxonomy
-from voc.nlp.themes import GuidedThemeModel, ThemeAssignment
+from voc.nlp.themes import GUIDED_THRESHOLD, GuidedThemeModel, ThemeAssignment
 from voc.proposals import propose_themes
 from voc.types import (
     Report,
@@ -61,6 +64,7 @@ Source = str | Path | pd.DataFrame | BinaryIO
 ProgressCallback = Callable[[str, int, int], None]
 
 _THEME_CHUNK = 64
+ThemeModel = GuidedThemeModel | HybridThemeModel
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -82,10 +86,46 @@ class Analyzer:
         self.taxonomy = taxonomy or load_taxonomy(self.settings.taxonomy_path)
 
     @cached_property
-    def theme_model(self) -> GuidedThemeModel:
+    def theme_model(self) -> ThemeModel:
+        """The hybrid model where a head fits this taxonomy and embedder, else prototypes."""
         threshold = self.settings.theme_threshold
+        if self.settings.theme_model == "hybrid" and threshold != "auto":
+            hybrid = self._hybrid_model(threshold)
+            if hybrid is not None:
+                return hybrid
         return GuidedThemeModel(
-            self.taxonomy, self.embedder, threshold=None if threshold == "auto" else threshold
+            self.taxonomy,
+            self.embedder,
+            threshold=None if threshold == "auto" else (threshold or GUIDED_THRESHOLD),
+        ).fit(self.taxonomy.corrections)
+
+    def _hybrid_model(self, threshold: float | None) -> HybridThemeModel | None:
+        try:
+            bundled = load_head(self.settings.theme_head_path)
+        except ModelNotFoundError as exc:
+            if self.settings.theme_head_path is not None:
+                raise
+            log.warning("no theme head (%s): themes come from prototypes alone", exc)
+            return None
+        why_not = bundled.fits(self.taxonomy, self.embedder)
+        if why_not:
+            log.info("theme head not used (%s): themes come from prototypes alone", why_not)
+            return None
+        embedder: Embedder = self.embedder
+        training = None
+        needs_training = bool(self.taxonomy.corrections) or self.settings.theme_adapt
+        if bundled.training is not None and needs_training:
+            training = bundled.training.labelled
+            if bundled.training.embedder_id == self.embedder.model_id:
+                embedder = PrecomputedEmbedder(
+                    self.embedder, bundled.training.vector_texts, bundled.training.vectors
+                )
+        return HybridThemeModel(
+            self.taxonomy,
+            embedder,
+            head=bundled.head,
+            training=training,
+            threshold=threshold or HYBRID_THRESHOLD,
         ).fit(self.taxonomy.corrections)
 
     def warm_up(self) -> None:
@@ -99,14 +139,23 @@ class Analyzer:
         progress: ProgressCallback = _no_progress,
         languages: Sequence[str | None] | None = None,
     ) -> list[ThemeAssignment]:
-        """Themes per comment; each comment's language picks its sentence splitter."""
+        """Themes per comment; each comment's language picks its sentence splitter.
+
+        With ``theme_adapt`` the hybrid model sees the whole survey at once (it re-fits on
+        the survey's confident assignments); otherwise comments go in chunks, which gives
+        the same result as one at a time.
+        """
+        model = self.theme_model
+        if self.settings.theme_adapt and isinstance(model, HybridThemeModel):
+            progress("themes", 0, len(comments))
+            adapted = model.transform_adapted(comments, languages)[0]
+            progress("themes", len(comments), len(comments))
+            return adapted
         results: list[ThemeAssignment] = []
         for start in range(0, len(comments), _THEME_CHUNK):
             chunk = slice(start, start + _THEME_CHUNK)
             results.extend(
-                self.theme_model.transform(
-                    comments[chunk], None if languages is None else languages[chunk]
-                )
+                model.transform(comments[chunk], None if languages is None else languages[chunk])
             )
             progress("themes", min(start + _THEME_CHUNK, len(comments)), len(comments))
         save = getattr(self.embedder, "save", None)

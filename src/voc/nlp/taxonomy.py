@@ -29,6 +29,10 @@ class Theme:
     labels: dict[str, str]
     description: str
     seeds: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    # What the theme covers and what belongs to a neighbouring theme instead, in words a
+    # person labelling comments would use; ``covers`` also serves as prototype text.
+    covers: str = ""
+    excludes: str = ""
 
     def label(self, language: str) -> str:
         """The label in ``language``, falling back to English, then to the id."""
@@ -159,7 +163,18 @@ def _parse_theme(raw: Any, source: str, index: int, parent_line: int) -> Theme:
         labels={k: str(v) for k, v in labels.items() if k != "__line__"},
         description=str(raw.get("description", "")),
         seeds=seeds,
+        covers=_text(raw.get("covers"), source, line, f"theme {theme_id!r}: covers"),
+        excludes=_text(raw.get("excludes"), source, line, f"theme {theme_id!r}: excludes"),
     )
+
+
+def _text(value: Any, source: str, line: int, where: str) -> str:
+    """An optional free-text field: absent, or a string."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise _fail(source, line, f"{where} must be text")
+    return value.strip()
 
 
 def parse_taxonomy(text: str, source: str = "<taxonomy>") -> Taxonomy:

@@ -57,6 +57,7 @@ REASON_EMPTY = "empty comment"
 REASON_GENERIC = "generic comment: no theme named (e.g. 'ok', 'nöjd')"
 REASON_BELOW = "no theme close enough (below the calibrated threshold)"
 
+GUIDED_THRESHOLD = 0.5
 _THRESHOLD_GRID = np.round(np.arange(0.05, 0.905, 0.01), 2)
 _POLARITY_TOP_K = 3
 
@@ -81,10 +82,9 @@ def _log_mean_exp(scaled: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 
 def _prototypes(theme: Theme) -> list[str]:
-    """A theme's labels (each spelling once) and its description, as seed phrases."""
+    """A theme's labels (each spelling once), description and ``covers`` text, as seeds."""
     texts = list(dict.fromkeys(label for label in theme.labels.values() if label.strip()))
-    if theme.description.strip():
-        texts.append(theme.description)
+    texts.extend(text for text in (theme.description, theme.covers) if text.strip())
     return texts
 
 
@@ -257,10 +257,30 @@ class GuidedThemeModel:
 
     def theme_probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """(n, themes) probability of each theme per text (no segmentation)."""
-        vectors = self._centred(self._encode(list(texts)))
+        return self.probabilities_of(self._centred(self._encode(list(texts))))
+
+    def probabilities_of(self, centred: np.ndarray) -> np.ndarray:
+        """(n, themes) probabilities of already centred vectors (see :meth:`centred`)."""
         return self._probabilities(
-            self._log_scores(vectors @ self.seed_vectors_.T, vectors @ self.generic_vectors_.T)
+            self._log_scores(centred @ self.seed_vectors_.T, centred @ self.generic_vectors_.T)
         )
+
+    def generic_wins(self, centred: np.ndarray) -> np.ndarray:
+        """(n,) True where the generic anchors beat every theme (a comment naming none)."""
+        logits = self._log_scores(centred @ self.seed_vectors_.T, centred @ self.generic_vectors_.T)
+        return logits.argmax(axis=1) == len(self.theme_ids_)
+
+    def centred(self, texts: Sequence[str]) -> np.ndarray:
+        """The texts' vectors as this model compares them: embedded, then centred."""
+        return self._centred(self._encode(list(texts)))
+
+    def views(self, comment: str, language: str | None) -> list[Segment]:
+        """The clauses (and coordinated parts) of a comment that are scored."""
+        return self._views(comment, language)
+
+    def polarity(self, centred: np.ndarray, theme: int) -> Polarity:
+        """Polarity of one centred vector for theme column ``theme``, from its seeds."""
+        return self._polarity(centred @ self.seed_vectors_.T, theme)
 
     def transform(
         self, comments: Sequence[str], languages: Sequence[str | None] | None = None
