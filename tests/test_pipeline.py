@@ -181,3 +181,44 @@ def test_theme_threshold_setting_reaches_the_theme_model(fast_settings: Settings
     assert auto.threshold is None and 0.0 < auto.threshold_ < 1.0  # calibrated on the seeds
     with pytest.raises(ValueError, match="between 0 and 1"):
         Settings(theme_threshold=1.5)
+
+
+def test_the_head_is_skipped_for_an_embedder_it_was_not_trained_for(
+    fast_settings: Settings,
+) -> None:
+    from voc.nlp.themes import GuidedThemeModel
+
+    assert fast_settings.embedding_model == "hashing"
+    assert isinstance(Analyzer(fast_settings).theme_model, GuidedThemeModel)
+    guided = Analyzer(fast_settings.model_copy(update={"theme_model": "guided"})).theme_model
+    assert isinstance(guided, GuidedThemeModel) and guided.threshold_ == 0.5
+
+
+@pytest.mark.slow
+def test_a_correction_refits_the_shipped_head_without_re_embedding_its_training_set(
+    tmp_path: Path,
+) -> None:
+    from voc.nlp.bundle import PrecomputedEmbedder
+    from voc.nlp.embed import CachedEmbedder
+    from voc.nlp.hybrid import HybridThemeModel
+
+    comment = "Parkeringen vid kontoret är omöjlig"
+    text = (Path(__file__).parents[1] / "src/voc/data/taxonomy.yaml").read_text("utf-8")
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(
+        text + "corrections:\n"
+        "  - {text: 'parkeringen vid kontoret är omöjlig', theme: availability, "
+        "polarity: negative}\n",
+        encoding="utf-8",
+    )
+    plain = Analyzer(Settings()).theme_model
+    assert isinstance(plain, HybridThemeModel)
+    assert "availability" not in {h.theme_id for h in plain.transform([comment])[0].hits}
+    analyzer = Analyzer(Settings(taxonomy_path=path))
+    model = analyzer.theme_model
+    assert isinstance(model, HybridThemeModel) and isinstance(model.embedder, PrecomputedEmbedder)
+    assert model.head_ is not plain.head_  # re-fitted with the correction
+    inner = analyzer.embedder
+    assert isinstance(inner, CachedEmbedder) and inner.misses < 500  # seeds, not the corpus
+    hits = model.transform([comment])[0].hits
+    assert [(h.theme_id, h.polarity.value) for h in hits] == [("availability", "negative")]

@@ -83,7 +83,7 @@ class ThemeHead:
                     prototype_logits(prototypes) * self.prototype_weight, dtype=np.float32
                 )
             )
-        if self.lexical_weight:
+        if self.lexical_ is not None:
             blocks.append(self.lexical_.transform(texts) * self.lexical_weight)
         if not blocks:
             raise ValueError("the head needs at least one feature block")
@@ -118,7 +118,11 @@ class ThemeHead:
         if labels.shape != (len(texts), len(theme_ids)):
             raise ValueError("labels must be (texts, themes)")
         self.theme_ids_ = list(theme_ids)
-        self.lexical_ = LexicalVectorizer(self.ngram_range, self.min_df).fit(texts)
+        self.lexical_: LexicalVectorizer | None = (
+            LexicalVectorizer(self.ngram_range, self.min_df).fit(texts)
+            if self.lexical_weight
+            else None
+        )
         features = self._features(texts, embeddings, prototypes)
         weights = np.ones(len(texts)) if sample_weight is None else np.asarray(sample_weight)
         self.coef_ = np.zeros((len(theme_ids), features.shape[1]), dtype=np.float32)
@@ -186,7 +190,7 @@ class ThemeHead:
     def save(self, path: Path | str, **meta: Any) -> Path:
         """Write the head as one ``.npz`` (weights, n-gram table, parameters, ``meta``)."""
         path = Path(path)
-        state = self.lexical_.to_state()
+        state = self.lexical_.to_state() if self.lexical_ is not None else None
         info = {
             "format": HEAD_FORMAT,
             "params": {
@@ -199,8 +203,12 @@ class ThemeHead:
                 "min_df": self.min_df,
             },
             "theme_ids": self.theme_ids_,
-            "lexical": {k: state[k] for k in ("ngram_range", "min_df", "max_features")},
-            "terms": state["terms"],
+            "lexical": (
+                {k: state[k] for k in ("ngram_range", "min_df", "max_features")}
+                if state is not None
+                else None
+            ),
+            "terms": state["terms"] if state is not None else [],
             "meta": meta,
         }
         arrays: dict[str, np.ndarray] = {
@@ -208,8 +216,9 @@ class ThemeHead:
             "coef": self.coef_.astype(np.float16),
             "intercept": self.intercept_,
             "fitted": self.fitted_,
-            "idf": state["idf"],
         }
+        if state is not None:
+            arrays["idf"] = state["idf"]
         if self.polarity_coef_ is not None and self.polarity_intercept_ is not None:
             arrays["polarity_coef"] = self.polarity_coef_.astype(np.float16)
             arrays["polarity_intercept"] = self.polarity_intercept_
@@ -246,7 +255,11 @@ class ThemeHead:
                 if "polarity_intercept" in stored
                 else None
             )
-            head.lexical_ = LexicalVectorizer.from_state(
-                {**info["lexical"], "terms": info["terms"], "idf": stored["idf"]}
+            head.lexical_ = (
+                LexicalVectorizer.from_state(
+                    {**info["lexical"], "terms": info["terms"], "idf": stored["idf"]}
+                )
+                if info["lexical"] is not None
+                else None
             )
         return head, dict(info["meta"])
