@@ -215,3 +215,20 @@ def test_outlier_cap_holds_when_it_falls_between_equal_similarities(
     # every theme's least typical member, whose similarity set the cutoff, stays in alone
     for i in range(len(x)):
         assert model.transform(x[i : i + 1], [langs[i]])[0] == model.labels_[i]
+
+
+def test_a_proposed_theme_is_labelled_with_a_central_clause_not_a_keyword_list() -> None:
+    from voc.nlp.discovery import central_phrase
+
+    members = [
+        "Parkeringen vid kontoret är omöjlig. Annars bra.",
+        "Ingen parkering för besökare",
+        "parkering saknas",
+    ]
+    assert central_phrase(members, ["parkering", "kontor"], "sv") == (
+        "Parkeringen vid kontoret är omöjlig"
+    )
+    # no clause holds a keyword: the most central comment's first clause, at most nine words
+    long = ["ett två tre fyra fem sex sju åtta nio tio elva. Slut"]
+    assert central_phrase(long, ["zzz"], "sv") == "ett två tre fyra fem sex sju åtta nio"
+    assert central_phrase([], ["x"], None) is None

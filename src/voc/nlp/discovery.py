@@ -345,6 +345,7 @@ class ThemeDiscovery:
                 for g in sorted(counts)
             }
             quotes = {}
+            phrases = {}
             for g in sorted(counts):
                 members = [int(i) for i in rows if langs[int(i)] == g]
                 members.sort(key=lambda i: (-sims[i, t], i))
@@ -352,14 +353,22 @@ class ThemeDiscovery:
                     DiscoveryQuote(i, texts[i], g, round(float(sims[i, t]), 4))
                     for i in members[: self.n_quotes]
                 )
+                phrases[g] = central_phrase(
+                    [texts[i] for i in members], per_lang_words[g] or words, g
+                )
+            central = sorted((int(i) for i in rows), key=lambda i: (-sims[i, t], i))
+            phrase = central_phrase([texts[i] for i in central], words, None)
             topics.append(
                 DiscoveredTheme(
                     topic_id=t,
-                    label=_short_label(words),
+                    label=phrase or _short_label(words),
                     keywords=words,
                     size=len(rows),
                     languages=dict(sorted(counts.items())),
-                    labels={g: _short_label(w or words) for g, w in per_lang_words.items()},
+                    labels={
+                        g: phrases.get(g) or _short_label(w or words)
+                        for g, w in per_lang_words.items()
+                    },
                     keywords_by_language=per_lang_words,
                     quotes=quotes,
                     cohesion=round(float(sims[rows, t].mean()), 4) if len(rows) else 0.0,
@@ -489,6 +498,38 @@ def sentiment_direction(embedder: Embedder) -> np.ndarray:
         axis=0
     )
     return (axis / np.linalg.norm(axis))[None, :].astype(np.float32)
+
+
+_PHRASE_WORDS = (2, 9)
+_PHRASE_CANDIDATES = 5
+
+
+def central_phrase(
+    members: Sequence[str], keywords: Sequence[str], language: str | None
+) -> str | None:
+    """A label a person would write: a short clause from the most central comments.
+
+    Of the ``_PHRASE_CANDIDATES`` comments closest to the theme's centre (``members`` in that
+    order), the first clause of two to nine words that holds one of the theme's top
+    keywords; failing that, the most central comment's first clause, cut to nine words.
+    Keywords ("understood / exactly / fixed") say what a cluster shares; a clause
+    ("förstod direkt vad felet var") says what customers say.
+    """
+    from voc.nlp.segment import segment  # spaCy is imported only when labels are made
+
+    top = [k.lower() for k in keywords[:5]]
+    first: str | None = None
+    for text in members[:_PHRASE_CANDIDATES]:
+        for clause in segment(text, language):
+            words = clause.text.strip(" .,!?;:").split()
+            if first is None and words:
+                first = " ".join(words[: _PHRASE_WORDS[1]])
+            lowered = clause.text.lower()
+            if _PHRASE_WORDS[0] <= len(words) <= _PHRASE_WORDS[1] and any(
+                k in lowered for k in top
+            ):
+                return " ".join(words)
+    return first
 
 
 def _short_label(words: Sequence[str], n: int = 3) -> str:

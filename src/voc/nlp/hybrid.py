@@ -31,6 +31,7 @@ from voc.nlp.themes import (
     REASON_BELOW,
     REASON_EMPTY,
     REASON_GENERIC,
+    REASON_NEAR,
     GuidedThemeModel,
     ThemeAssignment,
 )
@@ -41,6 +42,9 @@ from voc.types import Polarity, ThemeHit
 # the F1-best point of calibrated probabilities lies below 0.5. Chosen by the
 # leave-one-writer-out protocol (bench/themes.py --part corpus), not on any test writer.
 HYBRID_THRESHOLD = 0.4
+# Below the threshold but at least this likely: "a known theme is possible" (REASON_NEAR).
+# Such comments are kept out of discovery, which is for what the taxonomy does not cover.
+NEAR_MISS = 0.2
 CORRECTION_WEIGHT = 3.0
 # A view (clause) of a training comment counts less than a whole labelled comment: its
 # label is inferred, not given.
@@ -424,9 +428,13 @@ class HybridThemeModel:
                 assignments.append(ThemeAssignment(ordered))
             else:
                 generic_wins = bool(generic[[whole_row, *view_rows]].all())
-                assignments.append(
-                    ThemeAssignment((), REASON_GENERIC if generic_wins else REASON_BELOW)
-                )
+                if generic_wins:
+                    reason = REASON_GENERIC
+                elif float(decided[i].max()) >= NEAR_MISS:
+                    reason = REASON_NEAR
+                else:
+                    reason = REASON_BELOW
+                assignments.append(ThemeAssignment((), reason))
         return assignments, decided
 
 

@@ -56,6 +56,8 @@ GENERIC_ANCHORS = (
 REASON_EMPTY = "empty comment"
 REASON_GENERIC = "generic comment: no theme named (e.g. 'ok', 'nöjd')"
 REASON_BELOW = "no theme close enough (below the calibrated threshold)"
+# A known theme is plausible but under the threshold: not new, so not for discovery.
+REASON_NEAR = "a known theme is possible but below the threshold"
 
 GUIDED_THRESHOLD = 0.5
 _THRESHOLD_GRID = np.round(np.arange(0.05, 0.905, 0.01), 2)
