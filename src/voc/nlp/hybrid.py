@@ -41,7 +41,7 @@ from voc.types import Polarity, ThemeHit
 # accuracy; a theme missed costs an impact estimate as much as a theme wrongly given, and
 # the F1-best point of calibrated probabilities lies below 0.5. Chosen by the
 # leave-one-writer-out protocol (bench/themes.py --part corpus), not on any test writer.
-HYBRID_THRESHOLD = 0.4
+HYBRID_THRESHOLD = 0.35
 # Below the threshold but at least this likely: "a known theme is possible" (REASON_NEAR).
 # Such comments are kept out of discovery, which is for what the taxonomy does not cover.
 NEAR_MISS = 0.2
