@@ -95,10 +95,7 @@ def polarity_matrix(labels: Sequence[Labels], ids: Sequence[str]) -> np.ndarray:
     """(comments, themes) index of each carried theme's polarity in POLARITY_CLASSES, else -1."""
     return np.array(
         [
-            [
-                POLARITY_CLASSES.index(row[t]) if row.get(t) in POLARITY_CLASSES else -1
-                for t in ids
-            ]
+            [POLARITY_CLASSES.index(row[t]) if row.get(t) in POLARITY_CLASSES else -1 for t in ids]
             for row in labels
         ],
         dtype=np.int8,
