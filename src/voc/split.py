@@ -62,7 +62,9 @@ def _header(loaded: LoadedSurvey) -> str:
     return f"{score} {loaded.report.column_labels.get(score, '')}".strip()
 
 
-def other_score_column(cells: pd.DataFrame, detected: DetectedColumns, labels: Mapping[str, str]):
+def other_score_column(
+    cells: pd.DataFrame, detected: DetectedColumns, labels: Mapping[str, str]
+) -> str | None:
     """A second score question beside the mapped one, when one names the other metric.
 
     Taken only when its header (or question text) names a satisfaction or a recommend
@@ -153,10 +155,15 @@ def split_survey_by_metric(loaded: LoadedSurvey, settings: Settings) -> dict[str
         f"{int(csat.sum())} responses) and NPS (the other {int((~csat).sum())}); they are "
         "never pooled, each has its own report"
     )
-    return {
-        "nps": _subset(loaded, ~csat, note),
-        "csat": _subset(loaded, csat, note),
-    }
+    scale = "1-7" if scores[csat].max() > 5 else "1-5"
+    reason = (
+        f"The scale is CSAT {scale} because column {column!r} names its rows' survey "
+        f"({', '.join(map(repr, csat_values))}), whose answers lie in 1..{scale[-1]} while the "
+        "other rows go above 7."
+    )
+    part = _subset(loaded, csat, note)
+    report = part.report.model_copy(update={"scale": scale, "scale_reason": reason})
+    return {"nps": _subset(loaded, ~csat, note), "csat": replace(part, report=report)}
 
 
 def _survey_column(loaded: LoadedSurvey) -> str | None:

@@ -13,7 +13,6 @@ from rich.console import Console
 
 from voc.cli import print_summary
 from voc.config import Settings
-from voc.errors import InputError
 from voc.io.writers import render_html
 from voc.nlp.langid import LanguageGuess
 from voc.pipeline import Analyzer

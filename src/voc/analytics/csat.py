@@ -41,10 +41,7 @@ def top_box_min(scale: CsatScale) -> int:
 def csat_rule(scale: CsatScale) -> str:
     """The rule applied, in words for the report."""
     low, high = SCALE_RANGES[scale]
-    return (
-        f"CSAT {scale}: mean score ({low}-{high}), and satisfied = top-2 box "
-        f"{high - 1}-{high}; never converted to NPS"
-    )
+    return f"CSAT {scale}: mean score ({low}-{high}), and satisfied = top-2 box {high - 1}-{high}"
 
 
 def metric_of(
