@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 
-from voc.analytics import ImpactStats, detect_scale
+from voc.analytics import ImpactStats
 from voc.config import Settings
-from voc.errors import InputError
 from voc.io import LoadedSurvey
 from voc.nlp.langid import UND, LanguageGuess
 from voc.nlp.taxonomy import Taxonomy
@@ -39,21 +38,26 @@ SIZE_COLUMN = re.compile(r"size|storlek|størrelse|employees|anställda|ansatte"
 
 def comment_results(
     frame: pd.DataFrame,
-    groups: list[NpsGroup],
+    groups: Sequence[NpsGroup | None],
     guesses: list[LanguageGuess],
     assignments: list[ThemeAssignment],
     segments: list[str],
     fields: pd.DataFrame | None = None,
     topic_of_row: dict[int, int] | None = None,
+    satisfied: Sequence[bool | None] | None = None,
 ) -> list[CommentResult]:
+    """One record per response. An NPS report passes each answer's group; a CSAT report
+    passes None groups and ``satisfied`` (top-2 box) per answer."""
     dates = frame["submitted_at"]
     topic_of_row = topic_of_row or {}
+    top_box = list(satisfied) if satisfied is not None else [None] * len(frame)
     return [
         CommentResult(
             row=int(row.row),
             response_id=str(row.response_id),
             score=int(row.score),
             nps_group=group,
+            satisfied=top,
             submitted_at=None if pd.isna(date) else pd.Timestamp(date).isoformat(),
             comment=str(row.comment),
             language=guess.lang,
@@ -64,8 +68,8 @@ def comment_results(
             segments={c: str(frame.at[idx, c]) for c in segments},
             comment_fields=comment_fields(fields, idx),
         )
-        for position, ((idx, row), group, guess, assignment, date) in enumerate(
-            zip(frame.iterrows(), groups, guesses, assignments, dates, strict=True)
+        for position, ((idx, row), group, top, guess, assignment, date) in enumerate(
+            zip(frame.iterrows(), groups, top_box, guesses, assignments, dates, strict=True)
         )
     ]
 
@@ -127,18 +131,6 @@ def survey_warnings(
     return out
 
 
-def refuse_csat(loaded: LoadedSurvey, settings: Settings) -> None:
-    """Stop before any work when the scores look like CSAT 1-5: NPS of them means nothing."""
-    info = detect_scale(loaded.frame["score"].to_numpy(), setting=settings.scale)
-    if info.metric == "csat":
-        raise InputError(
-            f"{info.reason} voc analyze reports NPS (0-10 or 1-10) and never mixes CSAT into "
-            "it; set the scale to 0-10 or 1-10 if this really is an NPS question, or use "
-            "voc.analytics.csat_estimate for the CSAT mean and share of 4-5",
-            column=loaded.report.mapping.score,
-        )
-
-
 def find_column(columns: Sequence[str], pattern: re.Pattern[str]) -> str | None:
     return next((c for c in columns if pattern.search(c)), None)
 
@@ -160,27 +152,39 @@ def language_shares(guesses: list[LanguageGuess], has_comment: np.ndarray) -> li
     ]
 
 
-def pick_quotes(hits: list[tuple[CommentResult, ThemeHit]], impact: float, k: int) -> list[Quote]:
+def pick_quotes(
+    hits: list[tuple[CommentResult, ThemeHit]],
+    impact: float,
+    k: int,
+    on_side: Callable[[CommentResult], bool] | None = None,
+) -> list[Quote]:
     """The k clearest comments on the theme, on the side of its impact, languages varied.
 
     For a theme that pulls NPS down, quotes come from negative mentions by detractors and
-    passives first; for a strength, from positive mentions by promoters.
+    passives first; for a strength, from positive mentions by promoters. ``on_side`` says
+    instead which answers are on the side of the impact (a CSAT report: below the top two
+    boxes for a theme that pulls CSAT down, in them for a strength).
     """
     want = Polarity.NEGATIVE if impact < 0 else Polarity.POSITIVE
     wanted_groups = {NpsGroup.DETRACTOR, NpsGroup.PASSIVE} if impact < 0 else {NpsGroup.PROMOTER}
+
+    def nps_side(comment: CommentResult) -> bool:
+        return comment.nps_group in wanted_groups
+
+    side = on_side or nps_side
 
     def rank(item: tuple[CommentResult, ThemeHit]) -> tuple[bool, bool, bool, float, int]:
         comment, hit = item
         return (
             hit.polarity != want,
-            comment.nps_group not in wanted_groups,
+            not side(comment),
             len(comment.comment) > QUOTE_MAX_CHARS,
             -hit.confidence,
             comment.row,
         )
 
     ordered = sorted(hits, key=rank)
-    ideal = [c for c, h in ordered if h.polarity == want and c.nps_group in wanted_groups]
+    ideal = [c for c, h in ordered if h.polarity == want and side(c)]
     chosen: list[CommentResult] = []
     # One ideal quote per language first, so a mixed survey hears every voice; then the
     # best of the rest in rank order.
@@ -197,6 +201,7 @@ def pick_quotes(hits: list[tuple[CommentResult, ThemeHit]], impact: float, k: in
             language=c.language,
             score=c.score,
             nps_group=c.nps_group,
+            satisfied=c.satisfied,
         )
         for c in chosen
     ]

@@ -17,6 +17,7 @@ from voc.analytics.results import RankedTheme
 from voc.config import Settings
 from voc.errors import VocError
 from voc.io.mapping import describe_load
+from voc.nlp.language_names import language_name
 from voc.types import Report
 
 app = typer.Typer(
@@ -59,7 +60,9 @@ def analyze(
             "the --*-col flags override it.",
         ),
     ] = None,
-    score_col: Annotated[str | None, typer.Option(help="Column with the 0-10 score.")] = None,
+    score_col: Annotated[
+        str | None, typer.Option(help="Column with the score (NPS 0-10, or CSAT 1-5/1-7).")
+    ] = None,
     comment_col: Annotated[
         list[str] | None,
         typer.Option(help="Column with the comment; repeat for several comment fields."),
@@ -77,10 +80,17 @@ def analyze(
         ),
     ] = None,
     taxonomy: Annotated[Path | None, typer.Option(help="Theme taxonomy YAML file.")] = None,
-    scale: Annotated[str | None, typer.Option(help="Score scale: auto, 0-10 or 1-10.")] = None,
+    scale: Annotated[
+        str | None,
+        typer.Option(help="Score scale: auto, 0-10 or 1-10 (NPS), 1-5 or 1-7 (CSAT)."),
+    ] = None,
     lang: Annotated[str | None, typer.Option(help="Language of theme labels: en, sv, nb.")] = None,
 ) -> None:
-    """Analyse an NPS export: NPS with CI, themes, impact, improvement areas, quotes."""
+    """Analyse an NPS or CSAT export: score with CI, themes, impact, improvement areas, quotes.
+
+    An export holding several surveys (NPS and CSAT, or relational and transactional NPS)
+    gives one report per survey, in OUT/<name>/, never a pooled one.
+    """
     from voc.io import command_line_overrides
     from voc.io.writers import write_report
     from voc.pipeline import Analyzer
@@ -129,7 +139,7 @@ def analyze(
         raise typer.Exit(code=2) from None
     for kind, report in reports.items():
         if len(reports) > 1:
-            console.rule(f"{kind} responses ({report.nps.n})")
+            console.rule(f"{kind} responses ({report.n_responses})")
         print_summary(report, console)
     for files in written.values():
         console.print(f"\nWrote {files.report_json}, {files.comments_csv}, {files.report_html}")
@@ -152,8 +162,13 @@ def _fmt_ci(low: float, high: float) -> str:
 
 
 def print_summary(report: Report, out: Console) -> None:
-    """The terminal summary: NPS with CI, language mix, improvement areas, strengths."""
+    """The terminal summary: NPS (or CSAT) with CI, language mix, improvement areas, strengths."""
     nps = report.nps
+    if report.metric == "csat" or nps is None:
+        from voc.csat_summary import print_csat_summary
+
+        print_csat_summary(report, out)
+        return
     flag = " [bold yellow](low sample)[/]" if nps.low_sample else ""
     out.print(
         f"\n[bold]{report.load.source}[/]: {nps.n} responses "
@@ -170,7 +185,9 @@ def print_summary(report: Report, out: Console) -> None:
     if report.scale_rule:
         out.print(f"[dim]Grouping: {report.scale_rule}[/]")
     _print_changes(report, out)
-    mix = ", ".join(f"{x.language} {100 * x.share:.0f}%" for x in report.languages[:6])
+    mix = ", ".join(
+        f"{language_name(x.language)} {100 * x.share:.0f}%" for x in report.languages[:6]
+    )
     undetermined = next((x.n for x in report.languages if x.language == "und"), 0)
     out.print(
         f"Languages: {mix}  [dim]({undetermined} und, {report.language_settled_by_prior} "
@@ -213,7 +230,10 @@ def print_summary(report: Report, out: Console) -> None:
             )
             if t.quotes:
                 q = t.quotes[0]
-                out.print(f"    “{_shorten(q.text)}” [dim]({q.language}, score {q.score})[/]")
+                out.print(
+                    f"    “{_shorten(q.text)}” [dim]({language_name(q.language)}, "
+                    f"score {q.score})[/]"
+                )
     _print_actions(report, out)
     if report.proposed_themes:
         top = ", ".join(f"{p.label} ({p.size})" for p in report.proposed_themes[:4])

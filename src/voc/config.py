@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-ScaleSetting = Literal["auto", "0-10", "1-10"]
+ScaleSetting = Literal["auto", "0-10", "1-10", "1-5", "1-7"]
 
 
 class Settings(BaseSettings):

@@ -31,20 +31,26 @@ from voc.analytics import (
     rank_themes,
     theme_impacts,
 )
-from voc.analytics.kinds import KIND_ORDER, kinds_of
+from voc.analytics.csat import CsatScale
+from voc.analytics.kinds import kinds_of
+from voc.analytics.results import ScaleInfo
 from voc.assemble import (
     ACCOUNT_COLUMN,
     SIZE_COLUMN,
     comment_results,
     find_column,
     language_shares,
-    refuse_csat,
     survey_warnings,
     theme_impact,
 )
+from voc.assemble_csat import csat_report
 from voc.config import Settings
-from voc.errors import ModelNotFoundError
+from voc.errors import InputError, ModelNotFoundError
 from voc.io import ColumnOverrides, LoadedSurvey, load_survey
+from voc.io.columns import DetectedColumns, detect_columns
+from voc.io.readers import read_table
+from voc.io.survey import build_survey
+from voc.io.table import RawTable
 from voc.nlp.bundle import PrecomputedEmbedder, load_head
 from voc.nlp.embed import Embedder, load_embedder
 from voc.nlp.hybrid import HYBRID_THRESHOLD, HybridThemeModel
@@ -52,6 +58,14 @@ from voc.nlp.langid import LanguageGuess, detect
 from voc.nlp.taxonomy import Taxonomy, load_taxonomy
 from voc.nlp.themes import GUIDED_THRESHOLD, GuidedThemeModel, ThemeAssignment
 from voc.proposals import propose_themes
+from voc.split import (
+    other_score_column,
+    part_name,
+    split_survey_by_kind,
+    split_survey_by_metric,
+    survey_metric,
+    with_score_column,
+)
 from voc.types import (
     Report,
     ThemeImpact,
@@ -183,31 +197,127 @@ class Analyzer:
         overrides: ColumnOverrides | None = None,
         progress: ProgressCallback = _no_progress,
     ) -> dict[str, Report]:
-        """One report per survey kind in the export (relational, transactional, employee).
+        """One report per survey kind (relational, transactional, employee) and per metric
+        (NPS, CSAT) in the export.
 
-        Relational and transactional NPS answer different questions and are never pooled;
-        :meth:`analyze` refuses an export that mixes them, this splits it. An export of one
-        kind, or with no kind or touchpoint column, gives one report under its kind (or
-        ``"all"``).
+        Relational and transactional NPS answer different questions, and NPS and CSAT are
+        different metrics: none is ever pooled with another. :meth:`analyze` refuses an
+        export that mixes kinds; this splits it (see :func:`load_surveys`). An export of one
+        kind and metric gives one report under its kind (or ``"all"``); one that holds NPS
+        and CSAT gives ``"nps"`` and ``"csat"`` (``"relational-csat"`` ... with kinds too).
         """
-        loaded = load_survey(source, filename=filename, overrides=overrides, settings=self.settings)
+        surveys = self.load_surveys(source, filename=filename, overrides=overrides)
         return {
-            kind: self.analyze_loaded(part, progress=progress)
-            for kind, part in split_survey_by_kind(loaded).items()
+            name: self.analyze_loaded(part, progress=progress) for name, part in surveys.items()
+        }
+
+    def load_surveys(
+        self,
+        source: Source,
+        *,
+        filename: str | None = None,
+        overrides: ColumnOverrides | None = None,
+    ) -> dict[str, LoadedSurvey]:
+        """Read an export into the surveys it holds, by metric and then by survey kind.
+
+        NPS and CSAT come apart when the export has a second score question naming the
+        other metric (an NPS and a CSAT column), or a survey/touchpoint column whose values
+        tell CSAT rows from NPS rows (see :mod:`voc.split`).
+        """
+        s = self.settings
+        table = read_table(source, filename=filename, max_bytes=s.max_upload_mb * 1024**2)
+        detected = detect_columns(table.cells, overrides, table.layout)
+        loaded = build_survey(table, detected, s)
+        by_metric = self._two_questions(table, detected, loaded, overrides)
+        by_metric = by_metric or split_survey_by_metric(loaded, s)
+        out: dict[str, LoadedSurvey] = {}
+        for metric, survey in by_metric.items():
+            kinds = split_survey_by_kind(survey)
+            for kind, part in kinds.items():
+                out[part_name(metric, kind, len(by_metric), len(kinds))] = part
+        return out
+
+    def _two_questions(
+        self,
+        table: RawTable,
+        detected: DetectedColumns,
+        loaded: LoadedSurvey,
+        overrides: ColumnOverrides | None,
+    ) -> dict[str, LoadedSurvey]:
+        """``{"nps": ..., "csat": ...}`` when a second score column holds the other metric."""
+        if overrides is not None and overrides.score is not None:
+            return {}
+        other = other_score_column(table.cells, detected, table.layout.labels)
+        if other is None:
+            return {}
+        try:
+            second = build_survey(table, with_score_column(detected, other), self.settings)
+        except InputError as exc:
+            log.warning("second score column %r not analysed: %s", other, exc)
+            return {}
+        first_metric = survey_metric(loaded, self.settings).metric
+        if survey_metric(second, self.settings).metric == first_metric:
+            return {}
+        parts = {first_metric: loaded, ("nps" if first_metric == "csat" else "csat"): second}
+        questions = {m: repr(p.report.mapping.score) for m, p in parts.items()}
+        return {
+            metric: replace(
+                part,
+                warnings=(
+                    *part.warnings,
+                    f"the export asks two questions: NPS in column {questions['nps']} and "
+                    f"CSAT in column {questions['csat']}; each has its own report, never "
+                    f"pooled (this is the {metric.upper()} report)",
+                ),
+            )
+            for metric, part in parts.items()
         }
 
     def analyze_loaded(
         self, loaded: LoadedSurvey, *, progress: ProgressCallback = _no_progress
     ) -> Report:
-        """Analyse an already read (and redacted) survey, e.g. one the service stored."""
-        refuse_csat(loaded, self.settings)
+        """Analyse an already read (and redacted) survey, e.g. one the service stored.
+
+        The survey's metric picks the analytics: NPS (0-10, 1-10) or CSAT (1-5, 1-7).
+        """
+        info = survey_metric(loaded, self.settings)
         progress("load", 1, 1)
         frame = loaded.frame
         comments = frame["comment"].tolist()
         guesses = detect(comments, prior="survey", backend=self.settings.language_backend)
         progress("language", 1, 1)
         assignments = self.assign_themes(comments, progress, [g.lang for g in guesses])
+        if info.metric == "csat":
+            return self._csat_report(loaded, info, guesses, assignments)
         return self._report(loaded, guesses, assignments)
+
+    def _csat_report(
+        self,
+        loaded: LoadedSurvey,
+        info: ScaleInfo,
+        guesses: list[LanguageGuess],
+        assignments: list[ThemeAssignment],
+    ) -> Report:
+        scale: CsatScale = "1-7" if info.scale == "1-7" else "1-5"
+        discovered = propose_themes(
+            loaded.frame, guesses, assignments, self.embedder, self.settings, csat_scale=scale
+        )
+        return csat_report(
+            loaded,
+            info,
+            guesses,
+            assignments,
+            discovered,
+            self.taxonomy,
+            self.settings,
+            header=dict(
+                voc_version=__version__,
+                generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                embedding_model=self.embedder.model_id,
+                taxonomy_version=f"{self.taxonomy.name}@{self.taxonomy.version}",
+                survey_kind=_single_kind(loaded),
+            ),
+        )
 
     # --- report assembly ------------------------------------------------------------
     def _report(
@@ -326,35 +436,6 @@ def _single_kind(loaded: LoadedSurvey) -> str | None:
         return None
     kinds = set(kinds_of(loaded.frame, column))
     return kinds.pop() if len(kinds) == 1 else None
-
-
-def split_survey_by_kind(loaded: LoadedSurvey) -> dict[str, LoadedSurvey]:
-    """The responses of each survey kind as a survey of their own, each with a warning that
-    names the part it covers; ``{"all": loaded}`` when there is nothing to split by."""
-    segments = loaded.report.mapping.segments
-    column = find_kind_column(loaded.frame[segments])
-    if column is None:
-        return {"all": loaded}
-    kinds = kinds_of(loaded.frame, column).to_numpy()
-    present = [k for k in KIND_ORDER if (kinds == k).any()]
-    if len(present) == 1:
-        return {present[0]: loaded}
-    parts: dict[str, LoadedSurvey] = {}
-    for kind in present:
-        mask = kinds == kind
-        fields = loaded.comment_fields
-        note = (
-            f"this report covers the {int(mask.sum())} {kind} responses of the "
-            f"{len(loaded.frame)} usable ones (column {column!r}); the export's other kinds "
-            f"({', '.join(k for k in present if k != kind)}) are in their own reports"
-        )
-        parts[kind] = replace(
-            loaded,
-            frame=loaded.frame[mask].reset_index(drop=True),
-            comment_fields=fields[mask].reset_index(drop=True) if len(fields) else fields,
-            warnings=(*loaded.warnings, note),
-        )
-    return parts
 
 
 _default_analyzers: dict[str, Analyzer] = {}

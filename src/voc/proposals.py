@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from voc.analytics import estimate_nps, nps_group
+from voc.analytics.csat import CsatScale, estimate_csat, top_box_min
 from voc.config import Settings
 from voc.nlp.discovery import OUTLIER, ThemeDiscovery, sentiment_direction
 from voc.nlp.embed import Embedder
@@ -35,9 +36,14 @@ def propose_themes(
     assignments: Sequence[ThemeAssignment],
     embedder: Embedder,
     settings: Settings,
+    *,
+    csat_scale: CsatScale | None = None,
 ) -> Discovered:
     """Cluster the comments guided mode found nothing close for ("generic" comments such as
-    "Bra!" are not worth a theme) into proposed themes with keywords, NPS and quotes."""
+    "Bra!" are not worth a theme) into proposed themes with keywords, NPS and quotes.
+
+    With ``csat_scale`` the survey is CSAT: each proposed theme gets its CSAT, not an NPS.
+    """
     rows = [
         i for i, a in enumerate(assignments) if not a.hits and a.unassigned_reason == REASON_BELOW
     ]
@@ -66,7 +72,10 @@ def propose_themes(
                 text=q.text,
                 language=q.language,
                 score=int(scores[rows[q.index]]),
-                nps_group=nps_group(int(scores[rows[q.index]])),
+                nps_group=None if csat_scale else nps_group(int(scores[rows[q.index]])),
+                satisfied=None
+                if csat_scale is None
+                else bool(scores[rows[q.index]] >= top_box_min(csat_scale)),
             )
             for by_language in topic.quotes.values()
             for q in by_language[:1]
@@ -80,7 +89,10 @@ def propose_themes(
                 size=topic.size,
                 share=round(topic.size / n_commented, 4) if n_commented else 0.0,
                 languages=dict(topic.languages),
-                nps=estimate_nps(scores[members], settings.min_sample),
+                nps=None if csat_scale else estimate_nps(scores[members], settings.min_sample),
+                csat=None
+                if csat_scale is None
+                else estimate_csat(scores[members], csat_scale, settings.min_sample),
                 quotes=quotes[: settings.quotes_per_theme],
             )
         )

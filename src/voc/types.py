@@ -7,6 +7,7 @@ schema (``Report.model_json_schema()``) and the API can return them as they are.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
@@ -78,7 +79,7 @@ class LoadReport(_Record):
     rows_used: int
     skipped: list[SkippedRow] = Field(default_factory=list)
     mapping: ColumnMapping
-    scale: str = Field(description="'0-10' or '1-10'")
+    scale: str = Field(description="'0-10' or '1-10' (NPS); '1-5' or '1-7' (CSAT)")
     scale_reason: str = ""
     empty_comments: int = 0
     layout: str = Field(
@@ -148,7 +149,8 @@ class ProposedTheme(_Record):
     size: int
     share: float = Field(description="Share of responses with a comment")
     languages: dict[str, int]
-    nps: NpsEstimate
+    nps: NpsEstimate | None = Field(default=None, description="In an NPS report; else None")
+    csat: CsatEstimate | None = Field(default=None, description="In a CSAT report; else None")
     quotes: list[Quote] = Field(default_factory=list)
 
 
@@ -157,7 +159,10 @@ class Quote(_Record):
     text: str
     language: str
     score: int
-    nps_group: NpsGroup
+    nps_group: NpsGroup | None = Field(default=None, description="None in a CSAT report")
+    satisfied: bool | None = Field(
+        default=None, description="CSAT report: the answer is in the top two boxes"
+    )
 
 
 class ThemeImpact(_Record):
@@ -201,7 +206,10 @@ class CommentResult(_Record):
     row: int
     response_id: str
     score: int
-    nps_group: NpsGroup
+    nps_group: NpsGroup | None = Field(description="None in a CSAT report")
+    satisfied: bool | None = Field(
+        default=None, description="CSAT report: the answer is in the top two boxes; else None"
+    )
     submitted_at: str | None
     comment: str
     language: str
@@ -232,11 +240,15 @@ class CommentResult(_Record):
 from voc.analytics.results import (  # noqa: E402
     AccountNps,
     Alert,
+    CsatEstimate,
+    CsatThemeImpact,
     DriverModel,
     GroupThemeImpact,
     KindNps,
     NpsDifference,
+    PeriodCsat,
     RankedTheme,
+    SegmentCsat,
     Trend,
     WhatIf,
 )
@@ -250,20 +262,32 @@ class Report(_Record):
     embedding_model: str
     taxonomy_version: str
     load: LoadReport
+    metric: Literal["nps", "csat"] = Field(
+        default="nps",
+        description="What the report measures: 'nps' fills nps, monthly_nps, segment_nps and "
+        "theme_impacts; 'csat' fills csat, monthly_csat, segment_csat and "
+        "csat_theme_impacts. The other metric's fields stay empty: the two are never pooled",
+    )
     survey_kind: str | None = Field(
         default=None,
         description="relational, transactional or employee when the export says so (a survey "
         "kind or touchpoint column); an export that mixes kinds gives one report per kind",
     )
-    nps: NpsEstimate
-    monthly_nps: list[PeriodNps]
-    segment_nps: list[SegmentNps]
+    nps: NpsEstimate | None = Field(default=None, description="None in a CSAT report")
+    monthly_nps: list[PeriodNps] = Field(default_factory=list)
+    segment_nps: list[SegmentNps] = Field(default_factory=list)
+    csat: CsatEstimate | None = Field(default=None, description="None in an NPS report")
+    monthly_csat: list[PeriodCsat] = Field(default_factory=list)
+    segment_csat: list[SegmentCsat] = Field(default_factory=list)
     languages: list[LanguageShare]
     language_settled_by_prior: int = Field(
         default=0, description="Short/ambiguous comments whose language the survey's mix decided"
     )
     language_mixed: int = Field(default=0, description="Comments flagged as mixing languages")
-    theme_impacts: list[ThemeImpact]
+    theme_impacts: list[ThemeImpact] = Field(default_factory=list)
+    csat_theme_impacts: list[CsatThemeImpact] = Field(
+        default_factory=list, description="CSAT report: each theme's impact on CSAT"
+    )
     improvement_areas: list[str] = Field(description="Theme ids, most negative impact first")
     strengths: list[str] = Field(description="Theme ids, most positive impact first")
     comment_results: list[CommentResult]
@@ -295,9 +319,22 @@ class Report(_Record):
     alerts: list[Alert] = Field(default_factory=list)
     what_if: list[WhatIf] = Field(default_factory=list)
 
+    @property
+    def n_responses(self) -> int:
+        """Responses analysed, whichever the metric."""
+        estimate = self.csat if self.metric == "csat" else self.nps
+        return estimate.n if estimate is not None else 0
+
     def theme(self, theme_id: str) -> ThemeImpact:
-        """The impact record of one theme."""
+        """The impact record of one theme (NPS report)."""
         for impact in self.theme_impacts:
+            if impact.theme_id == theme_id:
+                return impact
+        raise KeyError(theme_id)
+
+    def csat_theme(self, theme_id: str) -> CsatThemeImpact:
+        """The impact record of one theme (CSAT report)."""
+        for impact in self.csat_theme_impacts:
             if impact.theme_id == theme_id:
                 return impact
         raise KeyError(theme_id)
@@ -306,6 +343,8 @@ class Report(_Record):
     # public contract (documented in docs/report-schema.md).
     @property
     def themes(self) -> pd.DataFrame:
+        if self.metric == "csat":
+            return _csat_themes_frame(self.csat_theme_impacts)
         rows = [
             {
                 "theme_id": t.theme_id,
@@ -344,14 +383,34 @@ class Report(_Record):
         )
 
     @property
+    def csat_by_month(self) -> pd.DataFrame:
+        return _csat_frame(
+            [(p.period,) for p in self.monthly_csat],
+            [p.estimate for p in self.monthly_csat],
+            ["period"],
+        )
+
+    @property
+    def csat_by_segment(self) -> pd.DataFrame:
+        return _csat_frame(
+            [(s.column, s.value) for s in self.segment_csat],
+            [s.estimate for s in self.segment_csat],
+            ["column", "value"],
+        )
+
+    @property
     def comments(self) -> pd.DataFrame:
+        # A CSAT report has a "satisfied" column (top-2 box) where an NPS one has its group.
+        group_column = "satisfied" if self.metric == "csat" else "nps_group"
         rows = [
             {
                 "row": c.row,
                 "response_id": c.response_id,
                 "submitted_at": c.submitted_at,
                 "score": c.score,
-                "nps_group": c.nps_group.value,
+                group_column: c.satisfied
+                if self.metric == "csat"
+                else (c.nps_group.value if c.nps_group else ""),
                 "language": c.language,
                 "themes": ";".join(h.theme_id for h in c.themes),
                 "polarities": ";".join(h.polarity.value for h in c.themes),
@@ -404,3 +463,74 @@ def _estimates_frame(
         for key, e in zip(keys, estimates, strict=True)
     ]
     return pd.DataFrame(rows, columns=key_columns + _ESTIMATE_COLUMNS)
+
+
+_CSAT_THEME_COLUMNS = [
+    "theme_id",
+    "label",
+    "group",
+    "n_comments",
+    "share",
+    "csat_with",
+    "csat_without",
+    "impact",
+    "impact_ci_low",
+    "impact_ci_high",
+    "share_impact",
+    "share_impact_ci_low",
+    "share_impact_ci_high",
+    "positive",
+    "negative",
+    "neutral",
+    "low_sample",
+]
+_CSAT_COLUMNS = [
+    "n",
+    "mean",
+    "ci_low",
+    "ci_high",
+    "satisfied",
+    "share_satisfied",
+    "share_ci_low",
+    "share_ci_high",
+    "low_sample",
+]
+
+
+def _csat_themes_frame(impacts: list[CsatThemeImpact]) -> pd.DataFrame:
+    rows = [
+        {
+            "theme_id": t.theme_id,
+            "label": t.label,
+            "group": t.group,
+            "n_comments": t.n_comments,
+            "share": t.share,
+            "csat_with": t.csat_with.mean,
+            "csat_without": t.csat_without.mean,
+            "impact": t.impact,
+            "impact_ci_low": t.impact_ci_low,
+            "impact_ci_high": t.impact_ci_high,
+            "share_impact": t.share_impact,
+            "share_impact_ci_low": t.share_impact_ci_low,
+            "share_impact_ci_high": t.share_impact_ci_high,
+            "positive": t.positive,
+            "negative": t.negative,
+            "neutral": t.neutral,
+            "low_sample": t.csat_with.low_sample,
+        }
+        for t in impacts
+    ]
+    return pd.DataFrame(rows, columns=_CSAT_THEME_COLUMNS)
+
+
+def _csat_frame(
+    keys: list[tuple[str, ...]], estimates: list[CsatEstimate], key_columns: list[str]
+) -> pd.DataFrame:
+    rows = [
+        {
+            **dict(zip(key_columns, key, strict=True)),
+            **{c: getattr(e, c) for c in _CSAT_COLUMNS},
+        }
+        for key, e in zip(keys, estimates, strict=True)
+    ]
+    return pd.DataFrame(rows, columns=key_columns + _CSAT_COLUMNS)

@@ -13,7 +13,6 @@ from rich.console import Console
 
 from voc.cli import print_summary
 from voc.config import Settings
-from voc.errors import InputError
 from voc.io.writers import render_html
 from voc.nlp.langid import LanguageGuess
 from voc.pipeline import Analyzer
@@ -73,8 +72,11 @@ def test_summary_and_html_show_the_analytics(report: Report) -> None:
         assert heading in html
 
 
-def test_a_csat_export_is_refused_not_turned_into_nps(tmp_path: Path) -> None:
+def test_a_csat_export_gets_a_csat_report_never_nps(tmp_path: Path) -> None:
     frame = pd.DataFrame({"Score": [1, 2, 3, 4, 5, 4, 5, 4] * 15, "Comment": ["ok"] * 120})
     analyzer = Analyzer(Settings(embedding_model="hashing", models_dir=tmp_path))
-    with pytest.raises(InputError, match=r"CSAT 1-5 because all 120 answers lie in 1\.\.5"):
-        analyzer.analyze(frame)
+    report = analyzer.analyze(frame)
+    assert report.metric == "csat" and report.nps is None and not report.theme_impacts
+    assert report.csat is not None and report.csat.n == 120
+    assert "CSAT 1-5 because all 120 answers lie in 1..5" in report.load.scale_reason
+    assert report.load.scale == "1-5"

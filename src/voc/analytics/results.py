@@ -23,24 +23,76 @@ class _Result(BaseModel):
 class ScaleInfo(_Result):
     """Which scale the scores are on, the grouping rule applied, and why."""
 
-    scale: Literal["0-10", "1-10", "1-5"]
+    scale: Literal["0-10", "1-10", "1-5", "1-7"]
     metric: Literal["nps", "csat"]
     rule: str = Field(description="The grouping rule in words, e.g. promoters 9-10 ...")
     reason: str
 
 
 class CsatEstimate(_Result):
-    """CSAT on a 1-5 scale: mean with a t-interval, and the share of 4-5 with a Wilson CI."""
+    """CSAT on a 1-5 (or 1-7) scale: mean with a t-interval, top-box share with a Wilson CI.
 
+    Every estimate is None when ``n`` is 0: no answers give no CSAT, not a CSAT of 0.
+    """
+
+    scale: Literal["1-5", "1-7"] = "1-5"
     n: int
-    mean: float
-    ci_low: float
-    ci_high: float
-    satisfied: int = Field(description="Answers of 4 or 5")
-    share_satisfied: float
-    share_ci_low: float
-    share_ci_high: float
+    mean: float | None
+    ci_low: float | None
+    ci_high: float | None
+    top_box_min: int = Field(
+        default=4, description="Lowest answer counted as satisfied: 4 on 1-5, 6 on 1-7"
+    )
+    satisfied: int = Field(description="Answers in the top two boxes (4-5, or 6-7 on 1-7)")
+    share_satisfied: float | None = Field(description="satisfied / n (top-2 box), 0..1")
+    share_ci_low: float | None
+    share_ci_high: float | None
     low_sample: bool
+
+
+class PeriodCsat(_Result):
+    period: str = Field(description="Month YYYY-MM")
+    estimate: CsatEstimate
+
+
+class SegmentCsat(_Result):
+    column: str
+    value: str
+    estimate: CsatEstimate
+
+
+class CsatThemeImpact(_Result):
+    """One theme's weight in CSAT: impact = CSAT(all) - CSAT(all without the theme's comments).
+
+    ``impact`` is in points of the mean score (e.g. -0.12 on a 1-5 scale); ``share_impact`` is
+    the same for the top-2-box share, in percentage points. Both intervals are seeded
+    percentile bootstraps over responses. None where the figure is undefined (every
+    response mentions the theme, so there is no "without").
+    """
+
+    theme_id: str
+    label: str
+    group: str
+    n_comments: int
+    share: float = Field(description="Share of responses with a comment that mention the theme")
+    csat_with: CsatEstimate
+    csat_without: CsatEstimate
+    impact: float | None
+    impact_ci_low: float | None
+    impact_ci_high: float | None
+    share_impact: float | None = Field(description="Top-2-box share, percentage points")
+    share_impact_ci_low: float | None
+    share_impact_ci_high: float | None
+    positive: int
+    negative: int
+    neutral: int
+    quotes: list[Quote] = Field(default_factory=list)
+
+    @property
+    def significant(self) -> bool:
+        """True when the 95% interval of the mean impact excludes zero."""
+        low, high = self.impact_ci_low, self.impact_ci_high
+        return low is not None and high is not None and (low > 0 or high < 0)
 
 
 class KindNps(_Result):

@@ -7,7 +7,6 @@ turned into NPS: they get a mean with a t-interval and the share of 4-5 answers.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 
@@ -15,13 +14,17 @@ import numpy as np
 import pandas as pd
 
 from voc.analytics.inputs import listing, row_numbers
-from voc.analytics.nps import wilson_interval
 from voc.analytics.results import CsatEstimate, ScaleInfo
 from voc.config import ScaleSetting
 from voc.errors import InputError
 
-Scale = str  # "0-10", "1-10" or "1-5"
-SCALE_RANGES: dict[str, tuple[int, int]] = {"0-10": (0, 10), "1-10": (1, 10), "1-5": (1, 5)}
+Scale = str  # "0-10", "1-10", "1-5" or "1-7"
+SCALE_RANGES: dict[str, tuple[int, int]] = {
+    "0-10": (0, 10),
+    "1-10": (1, 10),
+    "1-5": (1, 5),
+    "1-7": (1, 7),
+}
 #: A 1-5 scale is inferred from the data alone only from this many answers (as for 1-10).
 CSAT_MIN_RESPONSES = 100
 _SAYS_1_5 = re.compile(
@@ -35,6 +38,8 @@ def grouping_rule(scale: Scale) -> str:
     """The rule applied to a scale, in words for the report."""
     if scale == "1-5":
         return "CSAT 1-5: mean score, and satisfied = 4-5; never converted to NPS"
+    if scale == "1-7":
+        return "CSAT 1-7: mean score, and satisfied = 6-7; never converted to NPS"
     low = SCALE_RANGES[scale][0]
     return f"NPS {scale}: promoters 9-10, passives 7-8, detractors {low}-6"
 
@@ -172,26 +177,10 @@ def check_mixed_scales(frame: pd.DataFrame, by: str, min_group: int = 20) -> Non
 
 
 def csat_estimate(scores: Sequence[int] | np.ndarray, min_sample: int = 30) -> CsatEstimate:
-    """Mean CSAT (1-5) with a 95% t-interval and the share of 4-5 with a Wilson interval."""
-    values = parse_scores(list(scores), "1-5")
-    n = len(values)
-    satisfied = int((values >= 4).sum())
-    share_low, share_high = wilson_interval(satisfied, n)
-    mean = float(values.mean()) if n else 0.0
-    if n >= 2:
-        from scipy.special import stdtrit  # lazy: scipy is slow to import
+    """Mean CSAT (1-5) with a 95% t-interval and the share of 4-5 with a Wilson interval.
 
-        half = float(stdtrit(n - 1, 0.975)) * float(values.std(ddof=1)) / math.sqrt(n)
-    else:
-        half = 4.0
-    return CsatEstimate(
-        n=n,
-        mean=round(mean, 3),
-        ci_low=round(max(1.0, mean - half), 3) if n else 1.0,
-        ci_high=round(min(5.0, mean + half), 3) if n else 5.0,
-        satisfied=satisfied,
-        share_satisfied=round(satisfied / n, 4) if n else 0.0,
-        share_ci_low=round(share_low, 4),
-        share_ci_high=round(share_high, 4),
-        low_sample=n < min_sample,
-    )
+    :func:`voc.analytics.csat.estimate_csat` does the same on a 1-5 or 1-7 scale.
+    """
+    from voc.analytics.csat import estimate_csat  # that module builds on this one
+
+    return estimate_csat(scores, "1-5", min_sample)

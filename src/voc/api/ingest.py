@@ -70,7 +70,9 @@ def preview_rows(loaded: LoadedSurvey, n: int = PREVIEW_ROWS) -> list[PreviewRow
     return out
 
 
-def response_rows(loaded: LoadedSurvey) -> list[ResponseRow]:
+def response_rows(loaded: LoadedSurvey, metric: str = "nps") -> list[ResponseRow]:
+    """The rows to store. A CSAT survey's rows get no NPS group (""), so the NPS results
+    (counted by group) never pool them with NPS answers."""
     segments = loaded.report.mapping.segments
     rows = []
     for record in loaded.frame.to_dict("records"):
@@ -80,7 +82,7 @@ def response_rows(loaded: LoadedSurvey) -> list[ResponseRow]:
                 row=int(record["row"]),
                 response_id=str(record["response_id"]),
                 score=int(record["score"]),
-                nps_group=nps_group(int(record["score"])).value,
+                nps_group="" if metric == "csat" else nps_group(int(record["score"])).value,
                 # The frame's times are naive UTC; say so, so PostgreSQL stores that instant.
                 submitted_at=None if when is None else when.tz_localize(UTC).to_pydatetime(),
                 comment=str(record["comment"]),

@@ -146,7 +146,7 @@ class CommentOut(BaseModel):
     row: int
     response_id: str
     score: int
-    nps_group: NpsGroup
+    nps_group: NpsGroup | None = Field(description="None for a CSAT survey's response")
     submitted_at: Timestamp | None
     comment: str
     language: str | None

@@ -55,7 +55,7 @@ def comment_out(c: CommentRecord) -> CommentOut:
         row=c.row,
         response_id=c.response_id,
         score=c.score,
-        nps_group=NpsGroup(c.nps_group),
+        nps_group=NpsGroup(c.nps_group) if c.nps_group else None,
         submitted_at=c.submitted_at,
         comment=c.comment,
         language=c.language,

@@ -8,6 +8,8 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from voc.analytics.results import PeriodCsat
+from voc.nlp.language_names import language_name
 from voc.types import CommentResult, PeriodNps, Report
 
 
@@ -96,13 +98,69 @@ def nps_chart(months: list[PeriodNps], width: int = 720, height: int = 220) -> M
     )
 
 
+def csat_chart(months: list[PeriodCsat], width: int = 720, height: int = 220) -> Markup:
+    """An inline SVG of monthly mean CSAT with its 95% band, on the whole scale."""
+    dated = [m for m in months if m.estimate.mean is not None]
+    if not dated:
+        return Markup("<p>No dated responses.</p>")
+    low, high = (float(v) for v in dated[0].estimate.scale.split("-"))
+    pad_x, pad_y = 40, 20
+    step = (width - 2 * pad_x) / max(len(dated) - 1, 1)
+
+    def y(v: float | None) -> float:
+        v = low if v is None else v
+        return pad_y + (high - v) / (high - low) * (height - 2 * pad_y)
+
+    xs = [pad_x + i * step for i in range(len(dated))]
+    band = " ".join(f"{x:.1f},{y(m.estimate.ci_high):.1f}" for x, m in zip(xs, dated, strict=True))
+    band += " " + " ".join(
+        f"{x:.1f},{y(m.estimate.ci_low):.1f}"
+        for x, m in reversed(list(zip(xs, dated, strict=True)))
+    )
+    line = " ".join(f"{x:.1f},{y(m.estimate.mean):.1f}" for x, m in zip(xs, dated, strict=True))
+    labels = "".join(
+        f'<text x="{x:.1f}" y="{height - 2}" font-size="10" text-anchor="middle">'
+        f"{escape(m.period[2:])}</text>"
+        for x, m in zip(xs, dated, strict=True)
+    )
+    points = "".join(
+        f'<circle cx="{x:.1f}" cy="{y(m.estimate.mean):.1f}" r="3" '
+        f'class="{"low" if m.estimate.low_sample else "ok"}"><title>{escape(m.period)}: '
+        f"CSAT {m.estimate.mean:.2f} (95% CI {m.estimate.ci_low:.2f}..{m.estimate.ci_high:.2f},"
+        f" n={m.estimate.n})</title></circle>"
+        for x, m in zip(xs, dated, strict=True)
+    )
+    ticks = "".join(
+        f'<line x1="{pad_x}" x2="{width - pad_x}" y1="{y(v):.1f}" y2="{y(v):.1f}" class="grid"/>'
+        f'<text x="4" y="{y(v) + 3:.1f}" font-size="10">{v:.0f}</text>'
+        for v in range(int(low), int(high) + 1)
+    )
+    return Markup(
+        f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'aria-label="Mean CSAT by month with 95% confidence band">{ticks}'
+        f'<polygon points="{band}" class="band"/><polyline points="{line}" class="line"/>'
+        f"{points}{labels}</svg>"
+    )
+
+
 def render_html(report: Report) -> str:
+    """report.html: the NPS report, or the CSAT one when the report's metric is CSAT."""
     env = Environment(
         loader=PackageLoader("voc.io", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    if report.metric == "csat":
+        csat_themes = {t.theme_id: t for t in report.csat_theme_impacts}
+        return env.get_template("report_csat.html.j2").render(
+            report=report,
+            themes=csat_themes,
+            chart=csat_chart(report.monthly_csat),
+            highlight=highlight,
+            language_name=language_name,
+            max_abs_impact=max([abs(t.impact or 0.0) for t in csat_themes.values()] + [0.01]),
+        )
     template = env.get_template("report.html.j2")
     themes = {t.theme_id: t for t in report.theme_impacts}
     return template.render(
@@ -110,5 +168,6 @@ def render_html(report: Report) -> str:
         themes=themes,
         chart=nps_chart(report.monthly_nps),
         highlight=highlight,
+        language_name=language_name,
         max_abs_impact=max([abs(t.impact) for t in report.theme_impacts] + [1.0]),
     )

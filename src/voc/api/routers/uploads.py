@@ -13,6 +13,7 @@ from voc.api.problems import AUTH_RESPONSES, PROBLEM
 from voc.api.schemas import CommitRequest, UploadOut, UploadPreview
 from voc.config import Settings
 from voc.io import ColumnOverrides
+from voc.split import survey_metric
 
 router = APIRouter(prefix="/uploads", tags=["uploads"], responses=AUTH_RESPONSES)
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -95,7 +96,7 @@ def commit_upload(
         upload_id,
         loaded.report.mapping.model_dump(mode="json"),
         loaded.report.model_dump(mode="json"),
-        response_rows(loaded),
+        response_rows(loaded, survey_metric(loaded, settings).metric),
         loaded.warnings,
     )
     return UploadOut.model_validate(upload)
