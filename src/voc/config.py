@@ -96,6 +96,14 @@ class Settings(BaseSettings):
             "'postgresql+psycopg://user@host/db'."
         ),
     )
+    database_busy_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        le=120,
+        description="Longest a request waits for its turn to write (SQLite has one writer at "
+        "a time) or for a free database connection; past it the API answers 503 with "
+        "Retry-After instead of keeping the client waiting.",
+    )
     database_auto_migrate: bool = Field(
         default=True, description="Apply database migrations when the service starts."
     )

@@ -47,7 +47,7 @@ def create_app(settings: Settings | None = None, *, analyzer: Analyzer | None = 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.analyzer = analyzer or Analyzer(settings)
         app.state.analyzer.warm_up()
-        store = Store(settings.database_url)
+        store = Store(settings.database_url, busy_timeout_s=settings.database_busy_timeout_s)
         if settings.database_auto_migrate:
             store.upgrade()
         app.state.store = store
