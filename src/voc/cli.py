@@ -147,8 +147,15 @@ def _progress() -> Progress:
     )
 
 
-def _fmt_ci(low: float, high: float) -> str:
+def _fmt_ci(low: float | None, high: float | None) -> str:
+    if low is None or high is None:
+        return "[no responses]"
     return f"[{low:+.1f} … {high:+.1f}]"
+
+
+def _fmt_nps(value: float | None, spec: str = "+.1f") -> str:
+    """A score, or "n/a" where there is no data (never a 0 that reads as a score)."""
+    return "n/a" if value is None else format(value, spec)
 
 
 def print_summary(report: Report, out: Console) -> None:
@@ -163,7 +170,7 @@ def print_summary(report: Report, out: Console) -> None:
     for line in describe_load(report.load):
         out.print(line, style="dim", markup=False, highlight=False)
     out.print(
-        f"[bold]NPS {nps.nps:+.1f}[/] 95% CI {_fmt_ci(nps.ci_low, nps.ci_high)}  "
+        f"[bold]NPS {_fmt_nps(nps.nps)}[/] 95% CI {_fmt_ci(nps.ci_low, nps.ci_high)}  "
         f"promoters {nps.promoters} · passives {nps.passives} · "
         f"detractors {nps.detractors}{flag}"
     )
@@ -221,7 +228,7 @@ def print_summary(report: Report, out: Console) -> None:
     if report.monthly_nps:
         last = report.monthly_nps[-6:]
         trend = "  ".join(
-            f"{m.period[2:]} {m.estimate.nps:+.0f}{'*' if m.estimate.low_sample else ''}"
+            f"{m.period[2:]} {_fmt_nps(m.estimate.nps, '+.0f')}{'*' if m.estimate.low_sample else ''}"
             for m in last
         )
         out.print(f"Last months: {trend}   (* fewer than the minimum sample)")

@@ -23,9 +23,7 @@ def sample_slices(k: int) -> list[bytes]:
     """The sample export cut into ``k`` files, each with the header."""
     header, *rows = SAMPLE.read_bytes().decode("utf-8").splitlines()
     size = -(-len(rows) // k)
-    return [
-        "\n".join([header, *rows[i * size : (i + 1) * size]]).encode("utf-8") for i in range(k)
-    ]
+    return ["\n".join([header, *rows[i * size : (i + 1) * size]]).encode("utf-8") for i in range(k)]
 
 
 def all_at_once(calls: list[Callable[[httpx.Client], httpx.Response]]) -> list[httpx.Response]:
@@ -84,7 +82,8 @@ def test_sixteen_uploads_commits_and_jobs_at_once_all_land(
                 if state["status"] in ("succeeded", "failed"):
                     done[job_id] = state
             time.sleep(0.5)
-        assert [s["status"] for s in done.values()] == ["succeeded"] * CLIENTS, server.log[-3000:]
+        errors = [s["error"] for s in done.values() if s["status"] != "succeeded"]
+        assert len(done) == CLIENTS and not errors, (errors, server.log[-3000:])
         nps = client.get(base + "/results/nps", headers=headers).json()
     assert nps["overall"]["n"] == used
     assert "database is locked" not in server.log
