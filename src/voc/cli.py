@@ -228,7 +228,8 @@ def print_summary(report: Report, out: Console) -> None:
     if report.monthly_nps:
         last = report.monthly_nps[-6:]
         trend = "  ".join(
-            f"{m.period[2:]} {_fmt_nps(m.estimate.nps, '+.0f')}{'*' if m.estimate.low_sample else ''}"
+            f"{m.period[2:]} {_fmt_nps(m.estimate.nps, '+.0f')}"
+            + ("*" if m.estimate.low_sample else "")
             for m in last
         )
         out.print(f"Last months: {trend}   (* fewer than the minimum sample)")

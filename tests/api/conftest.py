@@ -77,12 +77,12 @@ def tenant_b(store: Store) -> Tenant:
 class LiveServer:
     """A real ``voc serve`` process (uvicorn, its own threads) on a free port."""
 
-    def __init__(self, database_url: str, tmp: Path, **env: str):
-        self.database_url = database_url
+    def __init__(self, url: str, tmp: Path, **env: str):
+        self.database_url = url
         self.tmp = tmp
         self.env = {
             **os.environ,
-            "VOC_DATABASE_URL": database_url,
+            "VOC_DATABASE_URL": url,
             "VOC_EMBEDDING_MODEL": "hashing",
             "VOC_BOOTSTRAP_SAMPLES": "100",
             "VOC_MODELS_DIR": str(tmp / "models"),
@@ -134,8 +134,8 @@ def live_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
     """Start ``voc serve`` processes on a database; every one is killed at the end."""
     servers: list[LiveServer] = []
 
-    def start(database_url: str, **env: str) -> LiveServer:
-        server = LiveServer(database_url, tmp_path, **env).start()
+    def start(url: str, **env: str) -> LiveServer:
+        server = LiveServer(url, tmp_path, **env).start()
         servers.append(server)
         return server
 

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from voc.errors import VocError
 from voc.store.errors import StoreBusyError, StoreUnavailableError
-
 from voc.store.models import TENANT_TABLES, AnalysisRun, ApiKey, Workspace, utcnow
 from voc.store.records import KeyRecord, Role, WorkspaceRecord
 from voc.store.repository import WorkspaceRepository, hash_key, key_record
