@@ -340,6 +340,41 @@ def db_upgrade() -> None:
     console.print("database is at the latest schema")
 
 
+@db_app.command("backup")
+def db_backup(
+    path: Annotated[Path, typer.Argument(help="New file to write the copy to.")],
+) -> None:
+    """Copy the SQLite database to PATH (online backup: safe while `voc serve` runs).
+
+    For PostgreSQL use pg_dump."""
+    from voc.store import Store
+
+    store = Store(Settings().database_url)
+    try:
+        store.backup(path)
+    except VocError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(code=2) from None
+    console.print(f"backed up to {path} (integrity check ok)")
+
+
+@db_app.command("restore")
+def db_restore(
+    path: Annotated[Path, typer.Argument(help="A file `voc db backup` wrote.")],
+) -> None:
+    """Replace the SQLite database with the backup at PATH, then migrate it. Stop the
+    service first. For PostgreSQL use pg_restore."""
+    from voc.store import Store
+
+    store = Store(Settings().database_url)
+    try:
+        store.restore(path)
+    except VocError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(code=2) from None
+    console.print(f"restored from {path}; the database is at the latest schema")
+
+
 @keys_app.command("create")
 def keys_create(
     workspace: Annotated[str, typer.Option(help="Workspace name; created if new.")],

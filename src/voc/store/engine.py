@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from alembic import command
@@ -107,6 +109,12 @@ def store_error(exc: BaseException, busy_timeout_s: float) -> VocError | None:
     return None
 
 
+def _check_integrity(connection: sqlite3.Connection, path: Path) -> None:
+    problems = [r[0] for r in connection.execute("PRAGMA integrity_check")]
+    if problems != ["ok"]:
+        raise VocError(f"{path} failed SQLite's integrity check: {'; '.join(problems[:5])}")
+
+
 def alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option(
@@ -153,6 +161,59 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    # --- backup -------------------------------------------------------------------
+    def _sqlite_only(self, what: str) -> None:
+        if self.engine.dialect.name != "sqlite":
+            raise VocError(
+                f"{what} works on the SQLite store; for PostgreSQL use pg_dump / pg_restore "
+                "(e.g. `pg_dump -Fc -f voc.dump DBNAME`)"
+            )
+
+    def backup(self, path: Path) -> None:
+        """Copy the SQLite database to ``path`` with SQLite's online backup (safe while serving).
+
+        Readers and writers go on meanwhile; the copy is one consistent state. PostgreSQL:
+        raises :class:`VocError` naming pg_dump.
+        """
+        self._sqlite_only("backup")
+        path = Path(path)
+        if path.exists():
+            raise VocError(f"{path} exists; choose a new file for the backup")
+        target = sqlite3.connect(path)
+        try:
+            with self.engine.connect() as connection:
+                source = connection.connection.driver_connection
+                assert isinstance(source, sqlite3.Connection)
+                source.backup(target)
+            _check_integrity(target, path)
+        finally:
+            target.close()
+
+    def restore(self, path: Path) -> None:
+        """Replace this SQLite database's content with the backup at ``path``, then migrate.
+
+        Stop the service first: requests running during a restore may see either state.
+        """
+        self._sqlite_only("restore")
+        path = Path(path)
+        if not path.is_file():
+            raise VocError(f"{path}: no such backup file")
+        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            _check_integrity(source, path)
+            tables = {r[0] for r in source.execute("SELECT name FROM sqlite_master")}
+            if "alembic_version" not in tables:
+                raise VocError(f"{path} is not a voc database (no alembic_version table)")
+            self.engine.dispose()
+            with self.engine.connect() as connection:
+                target = connection.connection.driver_connection
+                assert isinstance(target, sqlite3.Connection)
+                source.backup(target)
+        finally:
+            source.close()
+        self.engine.dispose()
+        self.upgrade()
 
     @contextmanager
     def session(self, *, write: bool = False) -> Iterator[Session]:
