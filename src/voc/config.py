@@ -119,6 +119,12 @@ class Settings(BaseSettings):
         description="Redis broker: an unacknowledged job is handed out again after this long "
         "(a worker killed mid-job); keep it above the longest analysis.",
     )
+    broker_retry_s: float = Field(
+        default=5.0,
+        gt=0,
+        description="With the broker unreachable, jobs stay queued (stage 'waiting for "
+        "broker') and are sent again this often until it answers.",
+    )
     cors_origins: list[str] = Field(
         default_factory=list, description="Browser origins allowed to call the API (CORS)."
     )

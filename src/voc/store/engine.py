@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 import uuid
@@ -27,6 +28,8 @@ from voc.store.repository import WorkspaceRepository, hash_key, key_record
 def new_id() -> str:
     return uuid.uuid4().hex
 
+
+log = logging.getLogger(__name__)
 
 #: Execution option that marks a connection's transactions as writes (BEGIN IMMEDIATE on SQLite).
 WRITE = "voc_write"
@@ -63,7 +66,11 @@ def make_engine(url: str, busy_timeout_s: float = 10.0) -> Engine:
             cursor.execute("PRAGMA secure_delete=ON")
             if ":memory:" not in url:
                 # Readers see the last commit while one writer writes; nobody waits for reads.
-                cursor.execute("PRAGMA journal_mode=WAL")
+                try:
+                    cursor.execute("PRAGMA journal_mode=WAL")
+                except sqlite3.OperationalError as exc:
+                    # A read-only file still serves reads; writes answer 503 (store_error).
+                    log.warning("SQLite stays in its journal mode: %s", exc)
             cursor.close()
 
         @event.listens_for(engine, "begin")
@@ -279,14 +286,18 @@ class Store:
             )
             return None if key is None else key_record(key)
 
-    def unfinished_runs(self) -> list[tuple[str, str]]:
-        """(workspace id, job id) of every queued or running job, oldest first (restart)."""
+    def unfinished_runs(self, stage: str | None = None) -> list[tuple[str, str]]:
+        """(workspace id, job id) of every queued or running job, oldest first (restart).
+
+        With ``stage``, only the queued jobs at that stage (e.g. never sent to the broker).
+        """
         with self.session() as session:
-            rows = session.execute(
-                select(AnalysisRun.workspace_id, AnalysisRun.id)
-                .where(AnalysisRun.status.in_(("queued", "running")))
-                .order_by(AnalysisRun.created_at)
-            )
+            query = select(AnalysisRun.workspace_id, AnalysisRun.id)
+            if stage is None:
+                query = query.where(AnalysisRun.status.in_(("queued", "running")))
+            else:
+                query = query.where(AnalysisRun.status == "queued", AnalysisRun.stage == stage)
+            rows = session.execute(query.order_by(AnalysisRun.created_at))
             return [(str(w), str(r)) for w, r in rows]
 
     def count_workspace_rows(self, workspace_id: str) -> dict[str, int]:
