@@ -29,6 +29,8 @@ test-fast: $(STAMP)
 
 test: lint typecheck test-fast
 	$(BIN)/pytest -q -m slow
+	# Fault tests: kill -9, PostgreSQL restarted, Redis down, disk full (they leave PostgreSQL running).
+	$(BIN)/pytest -q -m faults
 
 bench: $(STAMP)
 	$(BIN)/python bench/langid.py

@@ -89,9 +89,10 @@ def theme_impact(
         share=stats.share,
         nps_with=stats.nps_with,
         nps_without=stats.nps_without,
-        impact=stats.impact,
-        impact_ci_low=stats.ci_low,
-        impact_ci_high=stats.ci_high,
+        # A theme nobody mentions has no impact to estimate: null, not a measured 0.
+        impact=stats.impact if stats.n_comments else None,
+        impact_ci_low=stats.ci_low if stats.n_comments else None,
+        impact_ci_high=stats.ci_high if stats.n_comments else None,
         positive=polarity[Polarity.POSITIVE],
         negative=polarity[Polarity.NEGATIVE],
         neutral=polarity[Polarity.NEUTRAL],

@@ -157,8 +157,15 @@ def _progress() -> Progress:
     )
 
 
-def _fmt_ci(low: float, high: float) -> str:
+def _fmt_ci(low: float | None, high: float | None) -> str:
+    if low is None or high is None:
+        return "[no responses]"
     return f"[{low:+.1f} … {high:+.1f}]"
+
+
+def _fmt_nps(value: float | None, spec: str = "+.1f") -> str:
+    """A score, or "n/a" where there is no data (never a 0 that reads as a score)."""
+    return "n/a" if value is None else format(value, spec)
 
 
 def print_summary(report: Report, out: Console) -> None:
@@ -178,7 +185,7 @@ def print_summary(report: Report, out: Console) -> None:
     for line in describe_load(report.load):
         out.print(line, style="dim", markup=False, highlight=False)
     out.print(
-        f"[bold]NPS {nps.nps:+.1f}[/] 95% CI {_fmt_ci(nps.ci_low, nps.ci_high)}  "
+        f"[bold]NPS {_fmt_nps(nps.nps)}[/] 95% CI {_fmt_ci(nps.ci_low, nps.ci_high)}  "
         f"promoters {nps.promoters} · passives {nps.passives} · "
         f"detractors {nps.detractors}{flag}"
     )
@@ -241,7 +248,8 @@ def print_summary(report: Report, out: Console) -> None:
     if report.monthly_nps:
         last = report.monthly_nps[-6:]
         trend = "  ".join(
-            f"{m.period[2:]} {m.estimate.nps:+.0f}{'*' if m.estimate.low_sample else ''}"
+            f"{m.period[2:]} {_fmt_nps(m.estimate.nps, '+.0f')}"
+            + ("*" if m.estimate.low_sample else "")
             for m in last
         )
         out.print(f"Last months: {trend}   (* fewer than the minimum sample)")
@@ -350,6 +358,41 @@ def db_upgrade() -> None:
 
     Store(Settings().database_url).upgrade()
     console.print("database is at the latest schema")
+
+
+@db_app.command("backup")
+def db_backup(
+    path: Annotated[Path, typer.Argument(help="New file to write the copy to.")],
+) -> None:
+    """Copy the SQLite database to PATH (online backup: safe while `voc serve` runs).
+
+    For PostgreSQL use pg_dump."""
+    from voc.store import Store
+
+    store = Store(Settings().database_url)
+    try:
+        store.backup(path)
+    except VocError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(code=2) from None
+    console.print(f"backed up to {path} (integrity check ok)")
+
+
+@db_app.command("restore")
+def db_restore(
+    path: Annotated[Path, typer.Argument(help="A file `voc db backup` wrote.")],
+) -> None:
+    """Replace the SQLite database with the backup at PATH, then migrate it. Stop the
+    service first. For PostgreSQL use pg_restore."""
+    from voc.store import Store
+
+    store = Store(Settings().database_url)
+    try:
+        store.restore(path)
+    except VocError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(code=2) from None
+    console.print(f"restored from {path}; the database is at the latest schema")
 
 
 @keys_app.command("create")

@@ -96,6 +96,14 @@ class Settings(BaseSettings):
             "'postgresql+psycopg://user@host/db'."
         ),
     )
+    database_busy_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        le=120,
+        description="Longest a request waits for its turn to write (SQLite has one writer at "
+        "a time) or for a free database connection; past it the API answers 503 with "
+        "Retry-After instead of keeping the client waiting.",
+    )
     database_auto_migrate: bool = Field(
         default=True, description="Apply database migrations when the service starts."
     )
@@ -110,6 +118,12 @@ class Settings(BaseSettings):
         ge=1,
         description="Redis broker: an unacknowledged job is handed out again after this long "
         "(a worker killed mid-job); keep it above the longest analysis.",
+    )
+    broker_retry_s: float = Field(
+        default=5.0,
+        gt=0,
+        description="With the broker unreachable, jobs stay queued (stage 'waiting for "
+        "broker') and are sent again this often until it answers.",
     )
     cors_origins: list[str] = Field(
         default_factory=list, description="Browser origins allowed to call the API (CORS)."

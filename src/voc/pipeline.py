@@ -369,7 +369,7 @@ class Analyzer:
             languages=language_shares(guesses, has_comment),
             language_settled_by_prior=sum(g.decided_by_prior for g in guesses),
             language_mixed=sum(g.mixed for g in guesses),
-            theme_impacts=sorted(impacts, key=lambda t: t.impact),
+            theme_impacts=sorted(impacts, key=lambda t: (t.impact is None, t.impact or 0.0)),
             improvement_areas=improvement,
             strengths=strengths,
             comment_results=comments,

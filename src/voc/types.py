@@ -109,16 +109,17 @@ class NpsEstimate(_Record):
     """NPS with its 95% confidence interval (adjusted Wald).
 
     ``low_sample`` is True when n is below the minimum-sample setting: such a figure must
-    never be shown without a warning.
+    never be shown without a warning. With no responses (n 0) there is no score: ``nps``
+    and its interval are None (null in JSON), never 0, which would read as a real score.
     """
 
     n: int
     promoters: int
     passives: int
     detractors: int
-    nps: float
-    ci_low: float
-    ci_high: float
+    nps: float | None = Field(description="-100..100; null when n is 0")
+    ci_low: float | None = Field(description="null when n is 0")
+    ci_high: float | None = Field(description="null when n is 0")
     low_sample: bool
 
 
@@ -175,9 +176,9 @@ class ThemeImpact(_Record):
     share: float = Field(description="Share of responses with a comment that mention the theme")
     nps_with: NpsEstimate
     nps_without: NpsEstimate
-    impact: float
-    impact_ci_low: float
-    impact_ci_high: float
+    impact: float | None = Field(description="NPS points; null when no comment mentions it")
+    impact_ci_low: float | None
+    impact_ci_high: float | None
     positive: int
     negative: int
     neutral: int
@@ -186,6 +187,8 @@ class ThemeImpact(_Record):
     @property
     def significant(self) -> bool:
         """True when the 95% interval of the impact excludes zero."""
+        if self.impact_ci_low is None or self.impact_ci_high is None:
+            return False
         return self.impact_ci_low > 0 or self.impact_ci_high < 0
 
 

@@ -140,7 +140,10 @@ def test_impact_equals_share_times_difference(rows: list[tuple[int, bool]]) -> N
         expected = share * (stat.nps_with.nps - stat.nps_without.nps)
         assert stat.impact == pytest.approx(expected, abs=0.02)
     assert -200.0 <= stat.impact <= 200.0
-    assert -100.0 <= stat.nps_with.nps <= 100.0 and -100.0 <= stat.nps_without.nps <= 100.0
+    for estimate in (stat.nps_with, stat.nps_without):
+        # No responses on a side (all or none mention it): no score there, never a 0.
+        assert (estimate.nps is None) == (estimate.n == 0)
+        assert estimate.nps is None or -100.0 <= estimate.nps <= 100.0
 
 
 def test_impact_by_segment_by_hand() -> None:

@@ -48,12 +48,16 @@ def test_minimum_sample_flag_uses_the_setting() -> None:
     assert estimate_nps(scores, min_sample=50).low_sample is True
 
 
-def test_interval_is_clipped_and_empty_is_zero() -> None:
+def test_interval_is_clipped_and_empty_has_no_score() -> None:
     all_promoters = estimate_from_counts(3, 0, 0)
     assert all_promoters.nps == 100.0
     assert all_promoters.ci_high == 100.0  # the raw interval would pass 100
     empty = estimate_nps([])
-    assert empty.n == 0 and empty.nps == 0.0 and empty.low_sample
+    assert empty.n == 0 and empty.low_sample
+    # No data is no score: null in JSON, never a 0 a dashboard would show as one.
+    assert empty.nps is None and empty.ci_low is None and empty.ci_high is None
+    assert empty.model_dump(mode="json")["nps"] is None
+    assert compare_nps(empty, all_promoters).difference is None
 
 
 def test_standard_error_matches_interval_half_width() -> None:

@@ -74,6 +74,9 @@ def test_upload_previews_the_mapping_before_commit(service: TestClient, tenant_a
     # Nothing is stored as responses before commit.
     nps = service.get("/v1/results/nps", headers=tenant_a.headers("viewer")).json()
     assert nps["overall"]["n"] == 0
+    # An empty workspace has no score: null, never a 0 a dashboard would draw.
+    assert nps["overall"]["nps"] is None and nps["overall"]["ci_low"] is None
+    assert nps["periods"] == []
 
 
 def test_commit_with_a_corrected_mapping(service: TestClient, tenant_a: Tenant) -> None:
@@ -137,6 +140,12 @@ def test_dashboard_impacts_are_the_reports(service: TestClient, tenant_a: Tenant
     by_api = {t["theme_id"]: tuple(t[f] for f in fields) for t in themes}
     by_report = {t["theme_id"]: tuple(t[f] for f in fields) for t in report["theme_impacts"]}
     assert by_api == by_report and any(v[0] > 0 for v in by_api.values())
+    # A theme nobody mentions has no impact to estimate: null, never a measured 0.
+    unmentioned = [t for t in themes if t["n_comments"] == 0]
+    assert unmentioned and all(t["impact"] is None for t in unmentioned)
+    assert all(t["nps_with"]["nps"] is None for t in unmentioned)
+    html = service.get(f"/v1/jobs/{job_id}/report", headers=headers)
+    assert html.status_code == 200
 
 
 def test_exports_csv_and_xlsx(service: TestClient, tenant_a: Tenant) -> None:

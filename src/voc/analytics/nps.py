@@ -62,8 +62,19 @@ def nps_standard_error(promoters: int, detractors: int, n: int) -> float:
 def estimate_from_counts(
     promoters: int, passives: int, detractors: int, min_sample: int = 30
 ) -> NpsEstimate:
-    """NPS and adjusted-Wald 95% CI from the three counts."""
+    """NPS and adjusted-Wald 95% CI from the three counts; no score (None) when n is 0."""
     n = promoters + passives + detractors
+    if n == 0:
+        return NpsEstimate(
+            n=0,
+            promoters=0,
+            passives=0,
+            detractors=0,
+            nps=None,
+            ci_low=None,
+            ci_high=None,
+            low_sample=True,
+        )
     low, high = adjusted_wald_interval(promoters, detractors, n)
     return NpsEstimate(
         n=n,
@@ -118,7 +129,7 @@ def compare_nps(
         label_b=label_b,
         a=a,
         b=b,
-        difference=round(b.nps - a.nps, 2),
+        difference=None if a.nps is None or b.nps is None else round(b.nps - a.nps, 2),
         se=round(100.0 * se, 3),
         z=round(z, 3),
         p_value=round(p_value, 5),

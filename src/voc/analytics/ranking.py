@@ -129,7 +129,8 @@ def _entry(
     kind: Literal["improvement", "strength"] = "improvement" if value < 0 else "strength"
     projected = 0.0
     if kind == "improvement" and trend is not None and trend.direction == "rising":
-        gap = stat.nps_without.nps - stat.nps_with.nps
+        with_, without = stat.nps_with.nps, stat.nps_without.nps
+        gap = 0.0 if with_ is None or without is None else without - with_
         # The lower bound, not the point slope: a noisy rise must not outrank a large,
         # certain problem on a guess.
         projected = max(trend.ci_low, 0.0) / 100.0 * horizon * max(gap, 0.0)

@@ -113,7 +113,9 @@ class NpsDifference(_Result):
     label_b: str
     a: NpsEstimate
     b: NpsEstimate
-    difference: float = Field(description="NPS(b) - NPS(a), points")
+    difference: float | None = Field(
+        description="NPS(b) - NPS(a), points; null when either side has no responses"
+    )
     se: float
     z: float
     p_value: float = Field(description="Two-sided")
@@ -184,7 +186,7 @@ class GroupThemeImpact(_Result):
     impact: float
     ci_low: float
     ci_high: float
-    nps_with: float
+    nps_with: float | None = Field(description="null when no response of the group mentions it")
     low_sample: bool
 
 

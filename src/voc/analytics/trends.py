@@ -97,7 +97,7 @@ def nps_trend(
     periods: Sequence[PeriodNps], *, last: int = 6, freq: Freq = "M", min_sample: int = 30
 ) -> Trend:
     """Slope of NPS (points per period) over the last ``last`` periods."""
-    tail = list(periods)[-last:]
+    tail = [p for p in periods if p.estimate.nps is not None][-last:]
     ses = [
         nps_standard_error(p.estimate.promoters, p.estimate.detractors, p.estimate.n)
         if p.estimate.n
@@ -106,7 +106,7 @@ def nps_trend(
     ]
     return weighted_slope(
         [p.period for p in tail],
-        [p.estimate.nps for p in tail],
+        [p.estimate.nps or 0.0 for p in tail],  # never None: filtered above
         ses,
         [p.estimate.n for p in tail],
         freq=freq,

@@ -34,6 +34,8 @@ def what_if(
     mentioned = np.asarray(mentioned, dtype=bool)
     before = estimate_nps(scores, min_sample)
     n = before.n
+    if before.nps is None:
+        raise ValueError("what-if needs at least one response")
     affected = int(((scores <= 6) & mentioned).sum())
     moved = fraction * affected
     promoters = before.promoters + (moved if becomes == "promoter" else 0.0)

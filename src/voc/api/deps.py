@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
@@ -77,15 +79,42 @@ def require(role: Role) -> Callable[[KeyRecord], KeyRecord]:
     return check
 
 
+@dataclass(frozen=True)
+class CallerWorkspace:
+    """The caller's workspace, for routes that open their own short transactions.
+
+    Routes that write use this rather than :data:`Repo`: they parse and compute first, then
+    write in one short ``writing()`` block run start to end on one thread (a yield
+    dependency would hold the transaction across separate thread-pool calls).
+    """
+
+    store: Store
+    id: str
+
+    def reading(self) -> AbstractContextManager[WorkspaceRepository]:
+        return self.store.workspace(self.id)
+
+    def writing(self) -> AbstractContextManager[WorkspaceRepository]:
+        return self.store.workspace(self.id, write=True)
+
+
+def get_caller_workspace(
+    key: Annotated[KeyRecord, Depends(get_key)], store: Annotated[Store, Depends(get_store)]
+) -> CallerWorkspace:
+    return CallerWorkspace(store, key.workspace_id)
+
+
 def get_repo(
     key: Annotated[KeyRecord, Depends(get_key)], store: Annotated[Store, Depends(get_store)]
 ) -> Iterator[WorkspaceRepository]:
-    """The caller's workspace repository: one transaction, committed when the route returns."""
+    """The caller's workspace repository for reading: one read transaction (WAL on SQLite:
+    it never waits for a writer). Routes that write use :data:`Workspace` instead."""
     with store.workspace(key.workspace_id) as repo:
         yield repo
 
 
 Repo = Annotated[WorkspaceRepository, Depends(get_repo, scope="function")]
+Workspace = Annotated[CallerWorkspace, Depends(get_caller_workspace)]
 Viewer = Depends(require("viewer"))
 Analyst = Depends(require("analyst"))
 Admin = Depends(require("admin"))

@@ -30,6 +30,7 @@ from voc.api.routers import (
 )
 from voc.config import Settings
 from voc.jobs import AnalyzerPool, make_runner
+from voc.jobs.runner import UNSENT
 from voc.logs import log_context
 from voc.pipeline import Analyzer
 from voc.store import Store
@@ -47,7 +48,7 @@ def create_app(settings: Settings | None = None, *, analyzer: Analyzer | None = 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.analyzer = analyzer or Analyzer(settings)
         app.state.analyzer.warm_up()
-        store = Store(settings.database_url)
+        store = Store(settings.database_url, busy_timeout_s=settings.database_busy_timeout_s)
         if settings.database_auto_migrate:
             store.upgrade()
         app.state.store = store
@@ -56,6 +57,10 @@ def create_app(settings: Settings | None = None, *, analyzer: Analyzer | None = 
         if settings.job_backend == "inprocess":
             # Jobs of a previous process that stopped mid-way start again.
             for workspace_id, run_id in store.unfinished_runs():
+                app.state.runner.submit(workspace_id, run_id)
+        else:
+            # Jobs a previous process could not hand to the broker (it was down) go now.
+            for workspace_id, run_id in store.unfinished_runs(stage=UNSENT):
                 app.state.runner.submit(workspace_id, run_id)
         yield
         app.state.runner.shutdown()

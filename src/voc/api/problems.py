@@ -12,7 +12,12 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from voc.errors import InputError, ModelNotFoundError, TaxonomyError, VocError
-from voc.store.errors import ConflictError, NotFoundError
+from voc.store.errors import (
+    ConflictError,
+    NotFoundError,
+    StoreBusyError,
+    StoreUnavailableError,
+)
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
@@ -52,6 +57,7 @@ AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
     403: {"description": "The key's role does not allow this", **PROBLEM},
     404: {"description": "Not found in this workspace", **PROBLEM},
     422: {"description": "Invalid request", **PROBLEM},
+    503: {"description": "Database busy or unavailable; see Retry-After", **PROBLEM},
 }
 
 
@@ -85,6 +91,19 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(PayloadTooLargeError)
     async def _too_large(_: Request, exc: PayloadTooLargeError) -> JSONResponse:
         return problem(413, "Upload too large", str(exc), type_="/problems/too-large")
+
+    @app.exception_handler(StoreBusyError)
+    async def _busy(_: Request, exc: StoreBusyError) -> JSONResponse:
+        response = problem(503, "Busy, try again", str(exc), type_="/problems/busy")
+        response.headers["Retry-After"] = str(exc.retry_after_s)
+        return response
+
+    @app.exception_handler(StoreUnavailableError)
+    async def _unavailable(_: Request, exc: StoreUnavailableError) -> JSONResponse:
+        log.error("store unavailable: %s", exc)
+        response = problem(503, "Storage unavailable", str(exc), type_="/problems/storage")
+        response.headers["Retry-After"] = str(exc.retry_after_s)
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -110,9 +110,9 @@ class ThemeResult(BaseModel):
     share: float
     nps_with: NpsEstimate
     nps_without: NpsEstimate
-    impact: float
-    impact_ci_low: float
-    impact_ci_high: float
+    impact: float | None = Field(description="NPS points; null when no comment mentions it")
+    impact_ci_low: float | None
+    impact_ci_high: float | None
     significant: bool
     positive: int
     negative: int

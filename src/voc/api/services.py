@@ -117,7 +117,7 @@ def theme_results(
     stats = _impact_stats(counts, taxonomy, settings)
     polarity = counts.polarity
     out = [_theme_result(s, taxonomy, polarity.get(s.theme_id, {}), settings) for s in stats]
-    return sorted(out, key=lambda t: t.impact)
+    return sorted(out, key=lambda t: (t.impact is None, t.impact or 0.0))
 
 
 def _theme_result(
@@ -132,10 +132,11 @@ def _theme_result(
         share=s.share,
         nps_with=s.nps_with,
         nps_without=s.nps_without,
-        impact=s.impact,
-        impact_ci_low=s.ci_low,
-        impact_ci_high=s.ci_high,
-        significant=s.ci_low > 0 or s.ci_high < 0,
+        # A theme nobody mentions has no impact to estimate: null, not a measured 0.
+        impact=s.impact if s.n_comments else None,
+        impact_ci_low=s.ci_low if s.n_comments else None,
+        impact_ci_high=s.ci_high if s.n_comments else None,
+        significant=bool(s.n_comments) and (s.ci_low > 0 or s.ci_high < 0),
         positive=polarity.get("positive", 0),
         negative=polarity.get("negative", 0),
         neutral=polarity.get("neutral", 0),

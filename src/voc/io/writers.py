@@ -52,11 +52,14 @@ def highlight(comment: CommentResult) -> Markup:
 
 def nps_chart(months: list[PeriodNps], width: int = 720, height: int = 220) -> Markup:
     """An inline SVG of monthly NPS with its 95% band; no JavaScript, no external assets."""
+    # A month without responses has no score to draw (and never a 0 that looks like one).
+    months = [m for m in months if m.estimate.n > 0]
     if not months:
         return Markup("<p>No dated responses.</p>")
     pad_x, pad_y = 40, 20
-    lows = [m.estimate.ci_low for m in months]
-    highs = [m.estimate.ci_high for m in months]
+    lows = [m.estimate.ci_low or 0.0 for m in months]  # never None: n > 0 here
+    highs = [m.estimate.ci_high or 0.0 for m in months]
+    scores = [m.estimate.nps or 0.0 for m in months]
     lo, hi = min(-10.0, min(lows)), max(10.0, max(highs))
     step = (width - 2 * pad_x) / max(len(months) - 1, 1)
 
@@ -68,18 +71,17 @@ def nps_chart(months: list[PeriodNps], width: int = 720, height: int = 220) -> M
     band += " " + " ".join(
         f"{x:.1f},{y(v):.1f}" for x, v in reversed(list(zip(xs, lows, strict=True)))
     )
-    line = " ".join(f"{x:.1f},{y(m.estimate.nps):.1f}" for x, m in zip(xs, months, strict=True))
+    line = " ".join(f"{x:.1f},{y(v):.1f}" for x, v in zip(xs, scores, strict=True))
     labels = "".join(
         f'<text x="{x:.1f}" y="{height - 2}" font-size="10" text-anchor="middle">'
         f"{escape(m.period[2:])}</text>"
         for x, m in zip(xs, months, strict=True)
     )
     points = "".join(
-        f'<circle cx="{x:.1f}" cy="{y(m.estimate.nps):.1f}" r="3" '
+        f'<circle cx="{x:.1f}" cy="{y(v):.1f}" r="3" '
         f'class="{"low" if m.estimate.low_sample else "ok"}"><title>{escape(m.period)}: '
-        f"NPS {m.estimate.nps:+.0f} (95% CI {m.estimate.ci_low:+.0f}..{m.estimate.ci_high:+.0f},"
-        f" n={m.estimate.n})</title></circle>"
-        for x, m in zip(xs, months, strict=True)
+        f"NPS {v:+.0f} (95% CI {low:+.0f}..{high:+.0f}, n={m.estimate.n})</title></circle>"
+        for x, m, v, low, high in zip(xs, months, scores, lows, highs, strict=True)
     )
     ticks = "".join(
         f'<line x1="{pad_x}" x2="{width - pad_x}" y1="{y(v):.1f}" y2="{y(v):.1f}" class="grid"/>'
@@ -143,6 +145,11 @@ def csat_chart(months: list[PeriodCsat], width: int = 720, height: int = 220) ->
     )
 
 
+def score(value: float | None, spec: str = "%+.1f") -> str:
+    """A figure as ``spec`` formats it, or "n/a" where there is no data (never a 0)."""
+    return "n/a" if value is None else spec % value
+
+
 def render_html(report: Report) -> str:
     """report.html: the NPS report, or the CSAT one when the report's metric is CSAT."""
     env = Environment(
@@ -151,6 +158,7 @@ def render_html(report: Report) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["score"] = score
     if report.metric == "csat":
         csat_themes = {t.theme_id: t for t in report.csat_theme_impacts}
         return env.get_template("report_csat.html.j2").render(
@@ -169,5 +177,5 @@ def render_html(report: Report) -> str:
         chart=nps_chart(report.monthly_nps),
         highlight=highlight,
         language_name=language_name,
-        max_abs_impact=max([abs(t.impact) for t in report.theme_impacts] + [1.0]),
+        max_abs_impact=max([abs(t.impact or 0.0) for t in report.theme_impacts] + [1.0]),
     )

@@ -60,7 +60,7 @@ class StoreEmbedder:
             fresh = dict(
                 zip(missing, self.inner.encode([first_text[k] for k in missing]), strict=True)
             )
-            with self.store.workspace(self.workspace_id) as repo:
+            with self.store.workspace(self.workspace_id, write=True) as repo:
                 repo.cache_embeddings(self.model_id, fresh)
             vectors.update(fresh)
         return np.vstack([vectors[k] for k in keys]).astype(np.float32, copy=False)

@@ -36,7 +36,7 @@ def _worker_state(settings: Settings) -> _WorkerState:
     """Store and models, loaded once per worker process on its first job."""
     global _state
     if _state is None:
-        store = Store(settings.database_url)
+        store = Store(settings.database_url, busy_timeout_s=settings.database_busy_timeout_s)
         analyzer = Analyzer(settings)
         analyzer.warm_up()
         _state = _WorkerState(store, AnalyzerPool(analyzer))

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import pandas as pd
 
@@ -21,11 +22,13 @@ from voc.io import LoadedSurvey
 from voc.jobs.analyzers import AnalyzerPool
 from voc.logs import log_context
 from voc.store import Store
+from voc.store.errors import StoreBusyError
 from voc.store.models import utcnow
-from voc.store.records import CommentThemes, HitRecord, ResponseRow, UploadRecord
+from voc.store.records import CommentThemes, HitRecord, ResponseRow, RunRecord, UploadRecord
 from voc.types import LoadReport, Report
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: Where each pipeline stage sits on the job's 0-100 progress scale.
 STAGE_SPAN = {"load": (0, 10), "language": (10, 20), "themes": (20, 95), "saving": (95, 99)}
@@ -49,8 +52,29 @@ class ProgressWriter:
         if stage == self._last_stage and now - self._last < _MIN_INTERVAL_S:
             return
         self._last, self._last_stage = now, stage
-        with self.store.workspace(self.workspace_id) as repo:
-            repo.update_run(self.run_id, stage=stage, progress=int(percent))
+        try:
+            with self.store.workspace(self.workspace_id, write=True) as repo:
+                repo.update_run(self.run_id, stage=stage, progress=int(percent))
+        except StoreBusyError:
+            # Progress is a hint; the analysis goes on and the next update will land.
+            log.info("job %s: progress update skipped, database busy", self.run_id)
+
+
+def with_retries(action: Callable[[], T], attempts: int = 5) -> T:
+    """``action()``, tried again (after 1, 2, 3 ... s) while the store answers busy.
+
+    A job has no client waiting for it, so it waits out a burst of writes rather than
+    failing an analysis that is already done.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return action()
+        except StoreBusyError:
+            if attempt == attempts:
+                raise
+            log.info("database busy; trying again in %d s", attempt)
+            time.sleep(attempt)
+    raise AssertionError("unreachable")
 
 
 def _naive_utc(when: datetime | None) -> datetime | None:
@@ -114,7 +138,7 @@ def run_analysis(store: Store, pool: AnalyzerPool, workspace_id: str, run_id: st
             _run_analysis(store, pool, workspace_id, run_id)
         except Exception:
             log.exception("job %s crashed", run_id)
-            with store.workspace(workspace_id) as repo:
+            with store.workspace(workspace_id, write=True) as repo:
                 repo.update_run(
                     run_id,
                     status="failed",
@@ -124,22 +148,31 @@ def run_analysis(store: Store, pool: AnalyzerPool, workspace_id: str, run_id: st
                 )
 
 
-def _run_analysis(store: Store, pool: AnalyzerPool, workspace_id: str, run_id: str) -> None:
-    with store.workspace(workspace_id) as repo:
+def _start(store: Store, workspace_id: str, run_id: str) -> RunRecord:
+    """Mark the run started (one more attempt) unless it is finished; return it as it was."""
+    with store.workspace(workspace_id, write=True) as repo:
         run = repo.get_run(run_id)
-        if run.status in ("succeeded", "failed"):
-            log.info("job %s already %s; nothing to do", run_id, run.status)
-            return
+        if run.status not in ("succeeded", "failed"):
+            repo.update_run(
+                run_id,
+                status="running",
+                stage="load",
+                progress=0,
+                attempts=run.attempts + 1,
+                started_at=utcnow(),
+            )
+        return run
+
+
+def _run_analysis(store: Store, pool: AnalyzerPool, workspace_id: str, run_id: str) -> None:
+    run = with_retries(lambda: _start(store, workspace_id, run_id))
+    if run.status in ("succeeded", "failed"):
+        log.info("job %s already %s; nothing to do", run_id, run.status)
+        return
+    # Reading the rows is a read transaction: it never holds up writers.
+    with store.workspace(workspace_id) as repo:
         survey = stored_survey(repo.get_upload(run.upload_id), repo.responses(run.upload_id))
         taxonomy = repo.taxonomy(run.taxonomy_number) if run.taxonomy_number else None
-        repo.update_run(
-            run_id,
-            status="running",
-            stage="load",
-            progress=0,
-            attempts=run.attempts + 1,
-            started_at=utcnow(),
-        )
     log.info("job %s: attempt %d, upload %s", run_id, run.attempts + 1, run.upload_id)
     progress = ProgressWriter(store, workspace_id, run_id)
     try:
@@ -147,7 +180,7 @@ def _run_analysis(store: Store, pool: AnalyzerPool, workspace_id: str, run_id: s
         report = analyzer.analyze_loaded(survey, progress=progress)
     except VocError as exc:
         # The same input fails the same way on a retry: record why and stop.
-        with store.workspace(workspace_id) as repo:
+        with store.workspace(workspace_id, write=True) as repo:
             repo.update_run(
                 run_id, status="failed", stage="failed", error=str(exc), finished_at=utcnow()
             )
@@ -155,6 +188,11 @@ def _run_analysis(store: Store, pool: AnalyzerPool, workspace_id: str, run_id: s
         return
     progress("saving", 0, 1)
     summary = report.model_dump(mode="json", exclude={"comment_results"})
-    with store.workspace(workspace_id) as repo:
-        repo.save_results(run_id, run.upload_id, found_themes(report), summary)
+    found = found_themes(report)
+
+    def save() -> None:
+        with store.workspace(workspace_id, write=True) as repo:
+            repo.save_results(run_id, run.upload_id, found, summary)
+
+    with_retries(save)
     log.info("job %s: done, %d responses", run_id, len(report.comment_results))

@@ -15,3 +15,19 @@ class NotFoundError(VocError):
 
 class ConflictError(VocError):
     """The resource is not in a state that allows this (e.g. committing an upload twice)."""
+
+
+class StoreBusyError(VocError):
+    """The database did not give this request its turn within the bound: try again shortly."""
+
+    def __init__(self, message: str, retry_after_s: int = 2):
+        self.retry_after_s = retry_after_s
+        super().__init__(message)
+
+
+class StoreUnavailableError(VocError):
+    """The database cannot take writes or cannot be reached (read-only file, disk full, down)."""
+
+    def __init__(self, message: str, retry_after_s: int = 30):
+        self.retry_after_s = retry_after_s
+        super().__init__(message)

@@ -362,6 +362,18 @@ class WorkspaceRepository:
             .values(**fields)
         )
 
+    def mark_queued(self, run_id: str, stage: str) -> None:
+        """Set the stage of a job that is still queued (e.g. "waiting for broker")."""
+        self.session.execute(
+            update(AnalysisRun)
+            .where(
+                AnalysisRun.workspace_id == self.workspace_id,
+                AnalysisRun.id == run_id,
+                AnalysisRun.status == "queued",
+            )
+            .values(stage=stage)
+        )
+
     def run_report(self, run_id: str) -> dict[str, Any]:
         run = self._one(AnalysisRun, run_id, "job")
         if run.report is None:

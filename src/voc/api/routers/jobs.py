@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, BackgroundTasks, Depends, status
 
 from voc.analytics.results import Alert
-from voc.api.deps import Analyst, Repo, Viewer, get_runner
+from voc.api.deps import Analyst, Repo, Viewer, Workspace, get_runner
 from voc.api.problems import AUTH_RESPONSES, PROBLEM
 from voc.api.schemas import JobOut, JobRequest
 from voc.api.services import job_out
@@ -27,15 +27,16 @@ router = APIRouter(prefix="/jobs", tags=["jobs"], responses=AUTH_RESPONSES)
 )
 def create_job(
     body: JobRequest,
-    repo: Repo,
+    workspace: Workspace,
     runner: Annotated[JobRunner, Depends(get_runner)],
     background: BackgroundTasks,
 ) -> JobOut:
     """Queue the analysis with the workspace's current taxonomy; poll ``GET /v1/jobs/{id}``."""
-    taxonomy = repo.latest_taxonomy()
-    run = repo.create_run(body.upload_id, taxonomy.number if taxonomy else None)
-    # Background tasks run after the repository has committed, so the job finds its row.
-    background.add_task(runner.submit, repo.workspace_id, run.id)
+    with workspace.writing() as repo:
+        taxonomy = repo.latest_taxonomy()
+        run = repo.create_run(body.upload_id, taxonomy.number if taxonomy else None)
+    # Submitted once the row is committed, so the job finds it.
+    background.add_task(runner.submit, workspace.id, run.id)
     return job_out(run)
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from voc.api.deps import Analyst, Repo, Viewer, get_pool, get_settings
+from voc.api.deps import Analyst, Repo, Viewer, Workspace, get_pool, get_settings
 from voc.api.problems import AUTH_RESPONSES, PROBLEM
 from voc.api.schemas import TaxonomyIn, TaxonomyOut
 from voc.api.services import themes_out
@@ -71,9 +71,10 @@ def list_versions(
     responses={422: {"description": "Invalid taxonomy YAML", **PROBLEM}},
 )
 def put_taxonomy(
-    body: TaxonomyIn, repo: Repo, settings: Annotated[Settings, Depends(get_settings)]
+    body: TaxonomyIn, workspace: Workspace, settings: Annotated[Settings, Depends(get_settings)]
 ) -> TaxonomyOut:
     """Validate the YAML and store it as the next version; later jobs use it."""
     taxonomy = parse_taxonomy(body.content, source="uploaded taxonomy")
-    record = repo.add_taxonomy(taxonomy.name, taxonomy.version, body.content)
+    with workspace.writing() as repo:
+        record = repo.add_taxonomy(taxonomy.name, taxonomy.version, body.content)
     return _out(taxonomy, record, body.content, settings.report_language)

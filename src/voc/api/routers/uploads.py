@@ -7,13 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
 
-from voc.api.deps import Analyst, Repo, Viewer, get_settings
+from voc.api.deps import Analyst, Repo, Viewer, Workspace, get_settings
 from voc.api.ingest import preview_rows, read_limited, read_upload, response_rows
 from voc.api.problems import AUTH_RESPONSES, PROBLEM
 from voc.api.schemas import CommitRequest, UploadOut, UploadPreview
 from voc.config import Settings
 from voc.io import ColumnOverrides
 from voc.split import survey_metric
+from voc.store.records import UploadRecord
 
 router = APIRouter(prefix="/uploads", tags=["uploads"], responses=AUTH_RESPONSES)
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -32,7 +33,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 )
 async def create_upload(
     file: Annotated[UploadFile, File(description="CSV/TSV or XLSX survey export")],
-    repo: Repo,
+    workspace: Workspace,
     settings: SettingsDep,
 ) -> UploadPreview:
     """Store the file as a pending upload and show how it would be read. Nothing is analysed
@@ -40,7 +41,8 @@ async def create_upload(
     content = await read_limited(file, settings)
     filename = file.filename or "upload.csv"
     columns, loaded = await run_in_threadpool(read_upload, content, filename, None, settings)
-    upload = repo.add_upload(filename, content)
+    # Off the event loop: a write may wait for its turn, and the loop must keep serving.
+    upload = await run_in_threadpool(_store_upload, workspace, filename, content)
     report = loaded.report
     return UploadPreview(
         upload=UploadOut.model_validate(upload),
@@ -54,6 +56,11 @@ async def create_upload(
         warnings=list(loaded.warnings),
         preview=preview_rows(loaded),
     )
+
+
+def _store_upload(workspace: Workspace, filename: str, content: bytes) -> UploadRecord:
+    with workspace.writing() as repo:
+        return repo.add_upload(filename, content)
 
 
 @router.get("", response_model=list[UploadOut], dependencies=[Viewer], summary="List uploads")
@@ -74,14 +81,17 @@ def get_upload(upload_id: str, repo: Repo) -> UploadOut:
     responses={409: {"description": "Already committed", **PROBLEM}},
 )
 def commit_upload(
-    upload_id: str, repo: Repo, settings: SettingsDep, body: CommitRequest | None = None
+    upload_id: str, workspace: Workspace, settings: SettingsDep, body: CommitRequest | None = None
 ) -> UploadOut:
     """Store every usable row under the confirmed mapping; skipped rows are in the report.
 
     The file is parsed and its comments redacted here; only the responses are kept, the
     file itself is dropped (jobs analyse the stored responses)."""
     body = body or CommitRequest()
-    filename, content = repo.upload_content(upload_id)
+    with workspace.reading() as repo:
+        filename, content = repo.upload_content(upload_id)
+    # Parsing and redaction happen outside any transaction; the write below is inserts only
+    # (and re-checks the upload is still pending, so two commits cannot both store rows).
     _, detected = read_upload(content, filename, None, settings)
     found = detected.report.mapping
     overrides = ColumnOverrides(
@@ -92,13 +102,15 @@ def commit_upload(
         segments=tuple(body.segment_cols if body.segment_cols is not None else found.segments),
     )
     _, loaded = read_upload(content, filename, overrides, settings)
-    upload = repo.commit_upload(
-        upload_id,
-        loaded.report.mapping.model_dump(mode="json"),
-        loaded.report.model_dump(mode="json"),
-        response_rows(loaded, survey_metric(loaded, settings).metric),
-        loaded.warnings,
-    )
+    rows = response_rows(loaded, survey_metric(loaded, settings).metric)
+    with workspace.writing() as repo:
+        upload = repo.commit_upload(
+            upload_id,
+            loaded.report.mapping.model_dump(mode="json"),
+            loaded.report.model_dump(mode="json"),
+            rows,
+            loaded.warnings,
+        )
     return UploadOut.model_validate(upload)
 
 
@@ -108,5 +120,6 @@ def commit_upload(
     dependencies=[Analyst],
     summary="Erase an upload and everything derived from it (GDPR)",
 )
-def delete_upload(upload_id: str, repo: Repo) -> None:
-    repo.delete_upload(upload_id)
+def delete_upload(upload_id: str, workspace: Workspace) -> None:
+    with workspace.writing() as repo:
+        repo.delete_upload(upload_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from voc.api.deps import Admin, Repo, Viewer
+from voc.api.deps import Admin, Repo, Viewer, Workspace
 from voc.api.problems import AUTH_RESPONSES
 from voc.api.schemas import KeyCreated, KeyIn, KeyOut, WorkspaceOut
 
@@ -23,8 +23,9 @@ def get_workspace(repo: Repo) -> WorkspaceOut:
     dependencies=[Admin],
     summary="Erase the workspace: every upload, result, taxonomy, cache row and key (GDPR)",
 )
-def delete_workspace(repo: Repo) -> None:
-    repo.erase()
+def delete_workspace(workspace: Workspace) -> None:
+    with workspace.writing() as repo:
+        repo.erase()
 
 
 @router.get("/keys", response_model=list[KeyOut], dependencies=[Admin], summary="List API keys")
@@ -39,8 +40,9 @@ def list_keys(repo: Repo) -> list[KeyOut]:
     dependencies=[Admin],
     summary="Create an API key in this workspace (shown once)",
 )
-def create_key(body: KeyIn, repo: Repo) -> KeyCreated:
-    record, plaintext = repo.create_key(body.role, body.name)
+def create_key(body: KeyIn, workspace: Workspace) -> KeyCreated:
+    with workspace.writing() as repo:
+        record, plaintext = repo.create_key(body.role, body.name)
     return KeyCreated(**KeyOut.model_validate(record).model_dump(), key=plaintext)
 
 
@@ -50,5 +52,6 @@ def create_key(body: KeyIn, repo: Repo) -> KeyCreated:
     dependencies=[Admin],
     summary="Revoke an API key",
 )
-def revoke_key(key_id: str, repo: Repo) -> None:
-    repo.revoke_key(key_id)
+def revoke_key(key_id: str, workspace: Workspace) -> None:
+    with workspace.writing() as repo:
+        repo.revoke_key(key_id)
