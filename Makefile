@@ -29,6 +29,7 @@ test-fast: $(STAMP)
 
 test: lint typecheck test-fast
 	$(BIN)/pytest -q -m slow
+	$(BIN)/pytest -q -m browser
 
 bench: $(STAMP)
 	$(BIN)/python bench/langid.py

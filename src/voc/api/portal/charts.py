@@ -36,7 +36,7 @@ def _scale(lo: float, hi: float, out_lo: float, out_hi: float) -> tuple[float, f
 
 def nps_band_chart(points: Sequence[BandPoint], title: str, width: int = 720) -> Markup:
     """NPS per period as a line with its 95% interval as a shaded band."""
-    height, left, right, top, bottom = 260, 44, 12, 14, 40
+    height, left, right, top, bottom = 260, 44, 34, 14, 40
     if not points:
         return Markup("")
     lo = max(-100.0, min(-50.0, min(p.low for p in points)))
