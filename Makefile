@@ -31,6 +31,7 @@ test: lint typecheck test-fast
 	$(BIN)/pytest -q -m slow
 	# Fault tests: kill -9, PostgreSQL restarted, Redis down, disk full (they leave PostgreSQL running).
 	$(BIN)/pytest -q -m faults
+	$(BIN)/pytest -q -m browser
 
 bench: $(STAMP)
 	$(BIN)/python bench/langid.py

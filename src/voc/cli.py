@@ -349,6 +349,8 @@ db_app = typer.Typer(help="The service database (VOC_DATABASE_URL).", no_args_is
 keys_app = typer.Typer(help="API keys of the service.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
+users_app = typer.Typer(help="People who sign in to the web portal (/login).", no_args_is_help=True)
+app.add_typer(users_app, name="users")
 
 
 @db_app.command("upgrade")
@@ -412,6 +414,44 @@ def keys_create(
         raise typer.Exit(code=2)
     _, plaintext = store.create_key(ws.id, role, name)  # type: ignore[arg-type]
     console.print(plaintext, highlight=False, soft_wrap=True)
+
+
+@users_app.command("create")
+def users_create(
+    workspace: Annotated[str, typer.Option(help="Workspace name; created if new.")],
+    email: Annotated[str, typer.Option(help="The person's e-mail address (their sign-in).")],
+    role: Annotated[str, typer.Option(help="admin, manager, seller or viewer.")] = "viewer",
+    scope: Annotated[
+        list[str] | None,
+        typer.Option(help="A seller's segment, COLUMN=VALUE (e.g. Office=Oslo); repeatable."),
+    ] = None,
+    password: Annotated[
+        str,
+        typer.Option(
+            envvar="VOC_USER_PASSWORD",
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            hidden=True,  # from VOC_USER_PASSWORD or the prompt, never the command line
+        ),
+    ] = "",
+) -> None:
+    """Create a portal user; the password comes from VOC_USER_PASSWORD or a prompt."""
+    from voc.store import Store
+    from voc.store.errors import ConflictError
+    from voc.store.users import Accounts, parse_scope
+
+    store = Store(Settings().database_url)
+    store.upgrade()
+    try:
+        scopes = tuple(parse_scope(s) for s in scope or ())
+        ws = store.find_workspace(workspace) or store.create_workspace(workspace)
+        user = Accounts(store).create_user(ws.id, email, password, role, scopes)
+    except (ValueError, ConflictError) as exc:
+        err_console.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(code=2) from None
+    where = ", ".join(f"{c}={v}" for c, v in user.scopes) or "whole workspace"
+    console.print(f"created {user.role} {user.email} in {workspace} ({where})", highlight=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -134,6 +134,23 @@ class Settings(BaseSettings):
         description="Allow the stateless POST /v1/analyses without an API key (it stores "
         "nothing); set false to require a key there too.",
     )
+    # --- web portal (/login, /app) ---------------------------------------------------
+    session_hours: int = Field(default=12, ge=1, description="A portal sign-in lasts this long.")
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Failed sign-ins per address before it is locked out."
+    )
+    login_lockout_minutes: int = Field(
+        default=15, ge=1, description="How long a locked-out address waits (and the window)."
+    )
+    cookie_secure: bool | None = Field(
+        default=None,
+        description="Mark the session cookie Secure; None: when the request came over https "
+        "(behind a proxy, set true).",
+    )
+    ui_language: str | None = Field(
+        default=None,
+        description="Portal language: en, sv or nb; None follows the browser (Accept-Language).",
+    )
     log_format: Literal["json", "text"] = Field(
         default="json",
         description="Log lines of `voc serve` and `voc worker`: one JSON object per line (time, "

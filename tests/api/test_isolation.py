@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -9,6 +10,8 @@ from fastapi.testclient import TestClient
 
 from voc.api.main import create_app
 from voc.config import Settings
+from voc.store import Store
+from voc.store.models import AlertCase, utcnow
 
 from .conftest import Tenant
 from .test_service import EXPORT, analysed
@@ -30,6 +33,8 @@ BY_ID: list[tuple[str, str, dict[str, Any] | None]] = [
     ("GET", "/v1/results/comments?upload_id={upload}", None),
     ("GET", "/v1/exports/comments.csv?upload_id={upload}", None),
     ("GET", "/v1/exports/comments.xlsx?upload_id={upload}", None),
+    ("GET", "/v1/cases/{case}", None),
+    ("PATCH", "/v1/cases/{case}", {"status": "closed"}),
 ]
 # Routes that change data: a viewer key gets 403 on each.
 WRITES: list[tuple[str, str, dict[str, Any] | None]] = [
@@ -41,6 +46,7 @@ WRITES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("POST", "/v1/keys", {"role": "viewer"}),
     ("DELETE", "/v1/keys/{key}", None),
     ("DELETE", "/v1/workspace", None),
+    ("PATCH", "/v1/cases/{case}", {"status": "closed"}),
 ]
 # Read-only routes without ids, and what must not leak through them.
 LISTS = [
@@ -50,6 +56,7 @@ LISTS = [
     "/v1/results/comments",
     "/v1/exports/comments.csv",
     "/v1/taxonomy/versions",
+    "/v1/cases",
 ]
 OPEN = {"/healthz", "/readyz", "/v1/analyses", "/v1/classify", "/v1/workspace", "/v1/taxonomy",
         "/v1/results/nps", "/v1/results/themes", "/v1/results/improvement-areas",
@@ -57,10 +64,38 @@ OPEN = {"/healthz", "/readyz", "/v1/analyses", "/v1/classify", "/v1/workspace", 
 
 
 @pytest.fixture()
-def b_data(service: TestClient, tenant_b: Tenant) -> dict[str, str]:
+def b_data(service: TestClient, store: Store, tenant_b: Tenant) -> dict[str, str]:
     upload_id, job_id = analysed(service, tenant_b)
     key = service.post("/v1/keys", json={"role": "viewer"}, headers=tenant_b.headers()).json()
-    return {"upload": upload_id, "job": job_id, "key": key["id"]}
+    return {
+        "upload": upload_id,
+        "job": job_id,
+        "key": key["id"],
+        "case": add_case(store, tenant_b.workspace_id, upload_id, {"Office": "Oslo"}),
+    }
+
+
+def add_case(store: Store, workspace_id: str, upload_id: str, segments: dict[str, str]) -> str:
+    """A case as a report's alert opens it (the sample of this module raises none)."""
+    case_id = uuid.uuid4().hex
+    with store.session() as session:
+        session.add(
+            AlertCase(
+                id=case_id,
+                workspace_id=workspace_id,
+                upload_id=upload_id,
+                alert_key=case_id,
+                kind="churn_risk",
+                severity="high",
+                reason="fakturan: risk phrase",
+                segments=segments,
+                status="new",
+                note="",
+                created_at=utcnow(),
+                updated_at=utcnow(),
+            )
+        )
+    return case_id
 
 
 def _fill(value: Any, ids: dict[str, str]) -> Any:
@@ -127,7 +162,12 @@ def test_lists_show_only_own_workspace(
 def test_every_route_is_in_an_isolation_table(fast_settings: Settings) -> None:
     """A new route must be added to BY_ID/WRITES/LISTS (or OPEN) above to pass."""
     paths = create_app(fast_settings).openapi()["paths"]
-    short = {"{upload_id}": "{upload}", "{job_id}": "{job}", "{key_id}": "{key}"}
+    short = {
+        "{upload_id}": "{upload}",
+        "{job_id}": "{job}",
+        "{key_id}": "{key}",
+        "{case_id}": "{case}",
+    }
 
     def normal(path: str) -> str:
         for long, brief in short.items():
@@ -140,6 +180,6 @@ def test_every_route_is_in_an_isolation_table(fast_settings: Settings) -> None:
         (m.upper(), normal(p))
         for p, ops in paths.items()
         for m in ops
-        if m in {"post", "put", "delete"} and p not in {"/v1/analyses", "/v1/classify"}
+        if m in {"post", "put", "patch", "delete"} and p not in {"/v1/analyses", "/v1/classify"}
     }
     assert writes == {(m, p) for m, p, _ in WRITES}

@@ -1,7 +1,15 @@
-"""FastAPI dependencies: settings, models, store, job runner and the caller's API key."""
+"""FastAPI dependencies: settings, models, store, job runner and the caller.
+
+The caller is a :class:`Principal`: an API key (``X-API-Key``) or a portal user's session
+cookie. Both carry a workspace and a role; a seller's session also carries a scope that
+every result query applies, and a scoped caller reaches only the routes in
+``SCOPED_PATHS`` (deny by default, so a new route never leaks another office's rows).
+"""
 
 from __future__ import annotations
 
+import hmac
+import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -16,7 +24,9 @@ from voc.jobs import AnalyzerPool, JobRunner
 from voc.logs import bind
 from voc.pipeline import Analyzer
 from voc.store import Store, WorkspaceRepository
-from voc.store.records import KeyRecord, Role
+from voc.store.queries import Scope
+from voc.store.records import Role
+from voc.store.users import KEY_ROLE_OF, Accounts, SessionRecord
 
 _RANK: dict[str, int] = {"viewer": 0, "analyst": 1, "admin": 2}
 
@@ -52,26 +62,91 @@ def get_runner(request: Request) -> JobRunner:
     return runner
 
 
+SESSION_COOKIE = "voc_session"
+CSRF_HEADER = "X-CSRF-Token"
+_SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+#: The only /v1 paths a scoped caller (a seller) may use: each applies the scope.
+SCOPED_PATHS = re.compile(
+    r"^/v1/(results/(nps|themes|improvement-areas|comments)|exports/comments\.(csv|xlsx)"
+    r"|taxonomy|classify|workspace|cases|cases/[^/]+)$"
+)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: an API key or a signed-in user, with a role in API-key terms."""
+
+    id: str
+    workspace_id: str
+    role: Role
+    actor: str  # who a change is recorded as: the user's e-mail or the key's prefix
+    scope: Scope = None
+    user_role: str | None = None  # admin/manager/seller/viewer for users, None for keys
+    session: SessionRecord | None = None
+
+
+def get_accounts(request: Request) -> Accounts:
+    accounts: Accounts = request.app.state.accounts
+    return accounts
+
+
+def session_principal(request: Request) -> Principal | None:
+    """The principal of the request's session cookie, or None."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    session = get_accounts(request).session_for(token)
+    if session is None:
+        return None
+    user = session.user
+    return Principal(
+        id=user.id,
+        workspace_id=user.workspace_id,
+        role=KEY_ROLE_OF[user.role],
+        actor=user.email,
+        scope=user.scope,
+        user_role=user.role,
+        session=session,
+    )
+
+
+def csrf_ok(session: SessionRecord, given: str | None) -> bool:
+    return bool(given) and hmac.compare_digest(session.csrf_token, str(given))
+
+
 def get_key(
     request: Request,
     store: Annotated[Store, Depends(get_store)],
     key: Annotated[str | None, Security(api_key_header)] = None,
-) -> KeyRecord:
-    """The caller's live API key, or 401."""
-    if not key:
-        raise AuthError("missing X-API-Key header")
-    record = store.authenticate(key)
-    if record is None:
-        raise AuthError("unknown or revoked API key")
-    request.state.workspace_id = record.workspace_id  # for the access log
-    bind(workspace_id=record.workspace_id)  # and for anything logged while serving it
-    return record
+) -> Principal:
+    """The caller: a live API key, else a portal session (with CSRF on writes), else 401."""
+    if key:
+        record = store.authenticate(key)
+        if record is None:
+            raise AuthError("unknown or revoked API key")
+        principal = Principal(record.id, record.workspace_id, record.role, record.prefix)
+    else:
+        found = session_principal(request)
+        if found is None:
+            raise AuthError("missing X-API-Key header (or sign in at /login)")
+        principal = found
+        # A cookie is sent by the browser on its own; a header is not: writes need both.
+        if request.method not in _SAFE_METHODS and (
+            principal.session is None
+            or not csrf_ok(principal.session, request.headers.get(CSRF_HEADER))
+        ):
+            raise ForbiddenError(f"a signed-in request that changes data needs {CSRF_HEADER}")
+    if principal.scope is not None and not SCOPED_PATHS.match(request.url.path):
+        raise ForbiddenError("a seller account can only read results, exports and cases")
+    request.state.workspace_id = principal.workspace_id  # for the access log
+    bind(workspace_id=principal.workspace_id)  # and for anything logged while serving it
+    return principal
 
 
-def require(role: Role) -> Callable[[KeyRecord], KeyRecord]:
-    """A dependency that lets through keys of ``role`` or higher, else 403."""
+def require(role: Role) -> Callable[[Principal], Principal]:
+    """A dependency that lets through callers of ``role`` or higher, else 403."""
 
-    def check(key: Annotated[KeyRecord, Depends(get_key)]) -> KeyRecord:
+    def check(key: Annotated[Principal, Depends(get_key)]) -> Principal:
         if _RANK[key.role] < _RANK[role]:
             raise ForbiddenError(f"a {key.role} key cannot do this; it needs {role} or admin")
         return key
@@ -99,22 +174,42 @@ class CallerWorkspace:
 
 
 def get_caller_workspace(
-    key: Annotated[KeyRecord, Depends(get_key)], store: Annotated[Store, Depends(get_store)]
+    key: Annotated[Principal, Depends(get_key)], store: Annotated[Store, Depends(get_store)]
 ) -> CallerWorkspace:
     return CallerWorkspace(store, key.workspace_id)
 
 
 def get_repo(
-    key: Annotated[KeyRecord, Depends(get_key)], store: Annotated[Store, Depends(get_store)]
+    key: Annotated[Principal, Depends(get_key)], store: Annotated[Store, Depends(get_store)]
 ) -> Iterator[WorkspaceRepository]:
     """The caller's workspace repository for reading: one read transaction (WAL on SQLite:
-    it never waits for a writer). Routes that write use :data:`Workspace` instead."""
+    it never waits for a writer). Routes that write use :data:`Workspace` instead.
+
+    A scoped caller's repository answers result queries for its segments only."""
     with store.workspace(key.workspace_id) as repo:
+        if key.scope is not None:
+            repo = WorkspaceRepository(repo.session, repo.workspace_id, key.scope)
+        yield repo
+
+
+def get_write_repo(
+    key: Annotated[Principal, Depends(get_key)], store: Annotated[Store, Depends(get_store)]
+) -> Iterator[WorkspaceRepository]:
+    """Like :func:`get_repo`, but the transaction begins as a writer (SQLite: one at a time).
+
+    For small routes whose reads and writes belong together (alert cases); routes that
+    parse or compute before writing use :data:`Workspace` and a short ``writing()`` block.
+    """
+    with store.workspace(key.workspace_id, write=True) as repo:
+        if key.scope is not None:
+            repo = WorkspaceRepository(repo.session, repo.workspace_id, key.scope)
         yield repo
 
 
 Repo = Annotated[WorkspaceRepository, Depends(get_repo, scope="function")]
+WriteRepo = Annotated[WorkspaceRepository, Depends(get_write_repo, scope="function")]
 Workspace = Annotated[CallerWorkspace, Depends(get_caller_workspace)]
 Viewer = Depends(require("viewer"))
 Analyst = Depends(require("analyst"))
 Admin = Depends(require("admin"))
+Caller = Annotated[Principal, Depends(get_key)]

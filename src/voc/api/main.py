@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -16,8 +17,10 @@ from fastapi.openapi.utils import get_openapi
 
 from voc import __version__
 from voc.api import problems
+from voc.api.portal import routes as portal
 from voc.api.routers import (
     analyses,
+    cases,
     classify,
     exports,
     health,
@@ -34,6 +37,7 @@ from voc.jobs.runner import UNSENT
 from voc.logs import log_context
 from voc.pipeline import Analyzer
 from voc.store import Store
+from voc.store.users import Accounts
 
 access_log = logging.getLogger("voc.api.access")
 # A caller's own request id is kept if it looks like one; anything else gets a fresh id.
@@ -52,6 +56,12 @@ def create_app(settings: Settings | None = None, *, analyzer: Analyzer | None = 
         if settings.database_auto_migrate:
             store.upgrade()
         app.state.store = store
+        app.state.accounts = Accounts(
+            store,
+            max_failures=settings.login_max_failures,
+            lockout=timedelta(minutes=settings.login_lockout_minutes),
+            session_ttl=timedelta(hours=settings.session_hours),
+        )
         app.state.pool = AnalyzerPool(app.state.analyzer)
         app.state.runner = make_runner(settings, store, app.state.pool)
         if settings.job_backend == "inprocess":
@@ -72,7 +82,8 @@ def create_app(settings: Settings | None = None, *, analyzer: Analyzer | None = 
         description="Voice-of-customer text mining for Nordic NPS surveys: upload an export, "
         "get NPS with confidence intervals, themes, their impact and quotes.\n\n"
         "Every `/v1` route except the stateless `POST /v1/analyses` needs an `X-API-Key` "
-        "header; a key belongs to one workspace and has a role (admin, analyst, viewer). "
+        "header or a portal session cookie (`/login`; writes then need `X-CSRF-Token`); a key "
+        "belongs to one workspace and has a role (admin, analyst, viewer). "
         "Errors are RFC 9457 problem details (`application/problem+json`).",
         lifespan=lifespan,
     )
@@ -81,8 +92,8 @@ def create_app(settings: Settings | None = None, *, analyzer: Analyzer | None = 
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
-            allow_methods=["GET", "POST", "PUT", "DELETE"],
-            allow_headers=["X-API-Key", "Content-Type"],
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["X-API-Key", "Content-Type", "X-CSRF-Token"],
         )
 
     @app.middleware("http")
@@ -110,7 +121,9 @@ def create_app(settings: Settings | None = None, *, analyzer: Analyzer | None = 
     app.include_router(health.router)
     app.include_router(web.router)
     app.include_router(analyses.router, prefix="/v1")
-    for router in (uploads, jobs, results, exports, taxonomy, classify, workspace):
+    app.include_router(portal.router)
+    portal.mount_static(app)
+    for router in (uploads, jobs, results, exports, taxonomy, classify, workspace, cases):
         app.include_router(router.router, prefix="/v1")
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

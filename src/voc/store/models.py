@@ -179,8 +179,107 @@ class Embedding(Base):
     vector: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class User(Base):
+    """A person who signs in to the portal; the password is kept as an argon2 hash only."""
+
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("workspace_id", "email", name="uq_users_ws_email"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(320))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    # [[column, value], ...]: a seller sees responses whose segment matches any of them.
+    scopes: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    disabled_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class UserSession(Base):
+    """A signed-in browser: the cookie holds a random token, the database its SHA-256."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+
+
+class LoginAttempt(Base):
+    """Sign-in attempts by SHA-256 of (workspace, e-mail): lockout works for unknown users too."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_key_at", "key_hash", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    success: Mapped[bool] = mapped_column(default=False)
+
+
+class AlertCase(Base):
+    """One alert of a report followed up as a case: owner, status, note, date called."""
+
+    __tablename__ = "alert_cases"
+    __table_args__ = (UniqueConstraint("workspace_id", "alert_key", name="uq_case_alert"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
+    upload_id: Mapped[str] = mapped_column(ForeignKey("uploads.id", ondelete="CASCADE"), index=True)
+    alert_key: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))
+    severity: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    response_id: Mapped[str | None] = mapped_column(String(200), default=None)
+    theme_id: Mapped[str | None] = mapped_column(String(100), default=None)
+    period: Mapped[str | None] = mapped_column(String(7), default=None)
+    score: Mapped[int | None] = mapped_column(Integer, default=None)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    segments: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    owner: Mapped[str | None] = mapped_column(String(320), default=None)
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    note: Mapped[str] = mapped_column(Text, default="")
+    called_on: Mapped[str | None] = mapped_column(String(10), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CaseEvent(Base):
+    """Who changed what on a case, and when (the case's history)."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
+    case_id: Mapped[str] = mapped_column(
+        ForeignKey("alert_cases.id", ondelete="CASCADE"), index=True
+    )
+    actor: Mapped[str] = mapped_column(String(320))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    field: Mapped[str] = mapped_column(String(32))
+    old_value: Mapped[str | None] = mapped_column(Text, default=None)
+    new_value: Mapped[str | None] = mapped_column(Text, default=None)
+
+
 #: Tables holding a workspace's data, children first (the order erasure deletes in).
 TENANT_TABLES = (
+    CaseEvent,
+    AlertCase,
+    UserSession,
+    User,
     ThemeAssignmentRow,
     Response,
     AnalysisRun,

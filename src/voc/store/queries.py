@@ -11,12 +11,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from voc.store.models import Response, ThemeAssignmentRow
 from voc.store.records import CommentRecord, HitRecord, ResultFilters
 
+#: Segment (column, value) pairs a caller may see, any of them; None means the whole workspace.
+Scope = tuple[tuple[str, str], ...] | None
 CommentSort = Literal["date_desc", "date_asc", "score_asc", "score_desc", "row"]
 
 _SORTS: dict[str, tuple[Any, ...]] = {
@@ -52,14 +54,22 @@ class ThemeCounts:
 
 
 class ResultQueries:
-    """Read-only dashboard queries, every one filtered by the workspace id first."""
+    """Read-only dashboard queries, every one filtered by the workspace id first.
 
-    def __init__(self, session: Session, workspace_id: str):
+    With a ``scope`` (a seller's offices, say) every query is also limited to responses
+    whose segments match one of its pairs; filters can only narrow that further.
+    """
+
+    def __init__(self, session: Session, workspace_id: str, scope: Scope = None):
         self.session = session
         self.workspace_id = workspace_id
+        self.scope = scope
 
     def _where(self, f: ResultFilters) -> list[ColumnElement[bool]]:
         conditions: list[ColumnElement[bool]] = [Response.workspace_id == self.workspace_id]
+        if self.scope is not None:
+            allowed = [Response.segments[c].as_string() == v for c, v in self.scope]
+            conditions.append(or_(*allowed) if allowed else false())
         if f.upload_id:
             conditions.append(Response.upload_id == f.upload_id)
         if f.period_from:
@@ -139,6 +149,56 @@ class ResultQueries:
             polarity={t: dict(c) for t, c in polarity.items()},
             n_commented=int(n_commented or 0),
         )
+
+    def nps_counts_by_segment(self, f: ResultFilters, column: str) -> list[tuple[str, GroupCounts]]:
+        """NPS-group counts per value of one segment column (responses without it left out)."""
+        value = Response.segments[column].as_string()
+        statement = (
+            select(value, *self._group_columns())
+            .where(*self._where(f), value.is_not(None))
+            .group_by(value)
+            .order_by(value)
+        )
+        return [
+            (str(v), GroupCounts(int(a or 0), int(b or 0), int(c or 0)))
+            for v, a, b, c in self.session.execute(statement)
+        ]
+
+    def language_counts(self, f: ResultFilters) -> dict[str, int]:
+        """Responses per detected language (comments not analysed yet count as '')."""
+        statement = (
+            select(Response.language, func.count())
+            .where(*self._where(f), Response.comment != "")
+            .group_by(Response.language)
+        )
+        return {str(lang or ""): int(n) for lang, n in self.session.execute(statement)}
+
+    def theme_mentions_by_period(self, f: ResultFilters) -> dict[str, dict[str, int]]:
+        """theme -> period -> responses mentioning it (for trend sparklines)."""
+        a = ThemeAssignmentRow
+        statement = (
+            select(a.theme_id, Response.period, func.count(func.distinct(a.response_pk)))
+            .join(Response, Response.id == a.response_pk)
+            .where(a.workspace_id == self.workspace_id, *self._where(f))
+            .where(Response.period.is_not(None))
+            .group_by(a.theme_id, Response.period)
+        )
+        out: dict[str, dict[str, int]] = defaultdict(dict)
+        for theme_id, period, n in self.session.execute(statement):
+            out[str(theme_id)][str(period)] = int(n)
+        return dict(out)
+
+    def segment_values(self, column: str, limit: int = 200) -> list[str]:
+        """Distinct values of a segment column the caller may see (filter drop-downs)."""
+        value = Response.segments[column].as_string()
+        statement = (
+            select(value)
+            .where(*self._where(ResultFilters()), value.is_not(None))
+            .group_by(value)
+            .order_by(value)
+            .limit(limit)
+        )
+        return [str(v) for (v,) in self.session.execute(statement)]
 
     def count_comments(self, f: ResultFilters) -> int:
         statement = select(func.count()).select_from(Response).where(*self._where(f))

@@ -30,7 +30,7 @@ from voc.store.models import (
     Workspace,
     utcnow,
 )
-from voc.store.queries import ResultQueries
+from voc.store.queries import ResultQueries, Scope
 from voc.store.records import (
     ROLES,
     CommentThemes,
@@ -103,10 +103,11 @@ def _taxonomy_record(t: TaxonomyVersion) -> TaxonomyRecord:
 class WorkspaceRepository:
     """Data of one workspace. Construct through ``Store.workspace(id)``."""
 
-    def __init__(self, session: Session, workspace_id: str):
+    def __init__(self, session: Session, workspace_id: str, scope: Scope = None):
         self.session = session
         self.workspace_id = workspace_id
-        self.results = ResultQueries(session, workspace_id)
+        self.scope = scope  # a seller's segments: result queries see only those responses
+        self.results = ResultQueries(session, workspace_id, scope)
 
     # --- helpers ------------------------------------------------------------------
     def _one(self, model: Any, ident: str, kind: str) -> Any:
