@@ -15,14 +15,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain, islice
 
-from voc.io.dates import header_timezone
+from voc.io.dates import header_timezone, is_date_text
+from voc.io.values import is_number
 
 Record = tuple[int, list[str]]
 
 _PEEK = 2  # header rows after the first that a layout may use
+_SEARCH = 30  # records looked at to find the header row below titles and notes
 _SM_ANSWER_HEADERS = frozenset({"Response", "Open-Ended Response"})
 _IMPORT_ID = re.compile(r'^\{\s*"ImportId"\s*:')
 _GOOGLE_TIMESTAMPS = frozenset({"Timestamp", "Tidsstämpel", "Tidsstempel", "Tidsmerke"})
@@ -65,12 +67,20 @@ class HeaderLayout:
     timezones: Mapping[int, str] = field(default_factory=dict)
     metadata: frozenset[int] = frozenset()
     hints: Mapping[str, int] = field(default_factory=dict)
+    header_row: int = 1  # the spreadsheet row of the (first) header row
+    notes: tuple[str, ...] = ()  # e.g. title rows skipped above the header
+    nps_groups: Mapping[int, int] = field(default_factory=dict)  # group column -> score column
 
     def by_name(self, names: Mapping[int, str]) -> TableLayout:
         """The same facts keyed by the table's final column names (``names``: position -> name)."""
         return TableLayout(
             tool=self.tool,
             header_rows=self.header_rows,
+            header_row=self.header_row,
+            notes=self.notes,
+            nps_groups={
+                names[g]: names[q] for g, q in self.nps_groups.items() if g in names and q in names
+            },
             labels={names[i]: t for i, t in self.labels.items() if i in names and t != names[i]},
             timezones={names[i]: z for i, z in self.timezones.items() if i in names},
             metadata=frozenset(names[i] for i in self.metadata if i in names),
@@ -88,18 +98,77 @@ class TableLayout:
     timezones: Mapping[str, str] = field(default_factory=dict)
     metadata: frozenset[str] = frozenset()
     hints: Mapping[str, str] = field(default_factory=dict)
+    header_row: int = 1
+    notes: tuple[str, ...] = ()
+    nps_groups: Mapping[str, str] = field(default_factory=dict)
 
 
 def split_header(records: Iterator[Record]) -> tuple[list[str], HeaderLayout, Iterator[Record]]:
     """The column names, the layout, and the data records that follow the header rows.
 
-    The first record with any non-empty cell is the header; the layout decides how many
-    of the records after it are header rows too. No such record: no names, no records.
+    The header is the first record that looks like one among the first few: as wide as the
+    table below it (at least half its filled cells) and made of names, not numbers or
+    dates. Title, notes and blank rows above it are skipped and named in the layout's
+    notes. The layout decides how many of the records after it are header rows too. No
+    non-empty record: no names, no records.
     """
-    for _, fields in records:
-        if any(f.strip() for f in fields):
-            return header_rows(fields, records)
-    return [], HeaderLayout(), iter(())
+    head = list(islice(records, _SEARCH))
+    filled = [_filled(fields) for _, fields in head]
+    if not any(filled):
+        return [], HeaderLayout(), iter(())
+    at = _header_position(head, filled)
+    row, fields = head[at]
+    names, layout, body = header_rows(fields, chain(head[at + 1 :], records))
+    notes = _skipped_above(head[:at], row)
+    return names, replace(layout, header_row=row, notes=(*layout.notes, *notes)), body
+
+
+def _filled(fields: Sequence[str]) -> int:
+    return sum(1 for f in fields if f.strip())
+
+
+def _header_position(head: list[Record], filled: list[int]) -> int:
+    first = next(i for i, n in enumerate(filled) if n)
+    width = max(filled)
+    if width < 2:
+        return first
+    for i, (_, fields) in enumerate(head):
+        following = [f for _, f in head[i + 1 : i + 1 + _PEEK]]
+        if filled[i] and _is_tool_header(following):
+            return i
+        if filled[i] >= 2 and filled[i] >= 0.5 * width and _names_share(fields) >= 0.8:
+            return i
+    return first
+
+
+def _is_tool_header(following: Sequence[Sequence[str]]) -> bool:
+    return bool(
+        (len(following) >= 2 and _is_qualtrics_import_row(following[1]))
+        or (following and _is_surveymonkey_answer_row(following[0]))
+    )
+
+
+def _names_share(fields: Sequence[str]) -> float:
+    """Share of the filled cells that could be column names (not numbers or dates)."""
+    cells = [f.strip() for f in fields if f.strip()]
+    names = sum(1 for c in cells if not is_number(c) and not is_date_text(c))
+    return names / len(cells) if cells else 0.0
+
+
+def _skipped_above(above: list[Record], header_row: int) -> tuple[str, ...]:
+    texts = [
+        f"row {r}: " + repr(" ".join(f.strip() for f in fields if f.strip())[:80])
+        for r, fields in above
+        if _filled(fields)
+    ]
+    if not texts:
+        return ()
+    return (
+        f"the header is row {header_row}; {len(texts)} row(s) above it that are not part "
+        f"of the table were skipped ({'; '.join(texts[:5])}"
+        + ("; ..." if len(texts) > 5 else "")
+        + ")",
+    )
 
 
 def header_rows(
