@@ -36,6 +36,13 @@ DATE_WORDS = (
     "tidspunkt", "date", "datum", "dato", "created", "skapad", "opprettet", "oprettet",
     "time$",
 )
+# A period the response belongs to (a month, week or quarter), not a timestamp.
+PERIOD_WORDS = (
+    "month$", "månad", "manad", "måned", "maned", "mnd$", "period", "kvartal", "quarter",
+    "vecka$", "veckonummer", "uke$", "ukenummer", "uge$", "week$", "monat", "quartal",
+    "woche$", "kuukausi", "vuosineljännes", "neljännes", "viikko", "jakso", "year month",
+    "år månad", "år måned", "yyyy mm",
+)
 ID_WORDS = (
     "response id", "respons id", "svar id", "svarsid", "svar nr", "respondent", "id$",
     "uuid", "besvarelse id",

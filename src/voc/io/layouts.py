@@ -244,6 +244,9 @@ def _qualtrics(names: list[str], questions: Sequence[str], imports: Sequence[str
     zones: dict[int, str] = {}
     metadata: set[int] = set()
     hints: dict[str, int] = {}
+    group_of: dict[int, str] = {}  # an NPS group column -> the name of its score column
+    group_ids: dict[int, str] = {}  # ... and the score column's ImportId
+    ids: dict[str, int] = {}
     for i, name in enumerate(names):
         question = questions[i].strip() if i < len(questions) else ""
         if question:
@@ -262,10 +265,21 @@ def _qualtrics(names: list[str], questions: Sequence[str], imports: Sequence[str
             or name.startswith("Q_")
         ):
             metadata.add(i)
+        if name.upper().endswith("_NPS_GROUP") or import_id.upper().endswith("_NPS_GROUP"):
+            group_of[i] = name[: -len("_NPS_GROUP")] if name.upper().endswith("_NPS_GROUP") else ""
+            group_ids[i] = import_id[: -len("_NPS_GROUP")] if import_id else ""
+        ids[import_id] = i
         if name == "RecordedDate" or import_id == "recordedDate":
             hints.setdefault("date", i)
         if name == "ResponseId" or import_id == "_recordId":
             hints.setdefault("response_id", i)
+    position = {n: i for i, n in reversed(list(enumerate(names)))}
+    nps_groups = {}
+    for i, base in group_of.items():
+        score = ids.get(group_ids.get(i, "")) if group_ids.get(i) else None
+        score = score if score is not None else position.get(base)
+        if score is not None and score != i:
+            nps_groups[i] = score
     return HeaderLayout(
         tool="qualtrics",
         header_rows=3,
@@ -273,6 +287,7 @@ def _qualtrics(names: list[str], questions: Sequence[str], imports: Sequence[str
         timezones=zones,
         metadata=frozenset(metadata),
         hints=hints,
+        nps_groups=nps_groups,
     )
 
 
