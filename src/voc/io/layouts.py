@@ -25,9 +25,16 @@ Record = tuple[int, list[str]]
 
 _PEEK = 2  # header rows after the first that a layout may use
 _SEARCH = 30  # records looked at to find the header row below titles and notes
-_SM_ANSWER_HEADERS = frozenset({"Response", "Open-Ended Response"})
+# Row 2 of a SurveyMonkey export, in the languages its accounts are set to.
+_SM_ANSWER_HEADERS = frozenset({
+    "Response", "Open-Ended Response", "Svar", "Öppet svar", "Åpent svar", "Åbent svar",
+    "Antwort", "Offene Antwort", "Vastaus", "Avoin vastaus",
+})
 _IMPORT_ID = re.compile(r'^\{\s*"ImportId"\s*:')
-_GOOGLE_TIMESTAMPS = frozenset({"Timestamp", "Tidsstämpel", "Tidsstempel", "Tidsmerke"})
+# Google Forms' first column, in the language of the form owner's account.
+_GOOGLE_TIMESTAMPS = frozenset({
+    "Timestamp", "Tidsstämpel", "Tidsstempel", "Tidsmerke", "Zeitstempel", "Aikaleima",
+})
 _TYPEFORM_DATES = re.compile(r"^(Start|Submit) Date \(UTC\)$")
 
 # fmt: off
@@ -45,7 +52,10 @@ _TYPEFORM_METADATA = frozenset({
     "#", "Start Date (UTC)", "Submit Date (UTC)", "Network ID", "Tags", "Ending",
     "Response Type",
 })
-_GOOGLE_METADATA = frozenset({"Email Address", "E-postadress", "E-postadresse"})
+_GOOGLE_METADATA = frozenset({
+    "Email Address", "E-postadress", "E-postadresse", "E-mailadresse", "E-Mail-Adresse",
+    "Sähköpostiosoite",
+})
 _DELIGHTED_METADATA = frozenset({
     "Response ID", "Person ID", "Email", "Name", "Permalink", "Notes", "Tags",
     "Last Updated Timestamp", "Survey Type", "Delighted Source", "Response Timestamp",
@@ -136,8 +146,11 @@ def _header_position(head: list[Record], filled: list[int]) -> int:
         following = [f for _, f in head[i + 1 : i + 1 + _PEEK]]
         if filled[i] and _is_tool_header(following):
             return i
-        if filled[i] >= 2 and filled[i] >= 0.5 * width and _names_share(fields) >= 0.8:
-            return i
+    # A header names (nearly) every column; a title or notes row fills one or two cells.
+    for share in (0.75, 0.5):
+        for i, (_, fields) in enumerate(head):
+            if filled[i] >= max(2, share * width) and _names_share(fields) >= 0.8:
+                return i
     return first
 
 
