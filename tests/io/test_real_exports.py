@@ -97,7 +97,14 @@ def test_surveymonkey_answer_row_in_the_account_language(
         ["", "", "", answer_row, open_answer.get(answer_row, "Open-Ended Response"), answer_row],
     ]
     rows += [
-        [str(100 + i), "9", f"2025-0{1 + i % 3}-0{1 + i % 9}", str(i % 11), f"text {i} ok", "AB"[i % 2]]
+        [
+            str(100 + i),
+            "9",
+            f"2025-0{1 + i % 3}-0{1 + i % 9}",
+            str(i % 11),
+            f"text {i} ok",
+            "AB"[i % 2],
+        ]
         for i in range(12)
     ]
     loaded = load_survey(csv_bytes(rows), filename="sm.csv")
@@ -117,7 +124,12 @@ def test_surveymonkey_answer_row_in_the_account_language(
     ("timestamp", "email", "question", "reason"),
     [
         ("Tidsstämpel", "E-postadress", "Hur troligt är det att du rekommenderar oss?", "Varför?"),
-        ("Tidsstempel", "E-postadresse", "Hvor sannsynlig er det at du anbefaler oss?", "Begrunnelse"),
+        (
+            "Tidsstempel",
+            "E-postadresse",
+            "Hvor sannsynlig er det at du anbefaler oss?",
+            "Begrunnelse",
+        ),
         ("Zeitstempel", "E-Mail-Adresse", "Wie wahrscheinlich empfehlen Sie uns?", "Warum?"),
         ("Aikaleima", "Sähköpostiosoite", "Kuinka todennäköisesti suosittelisit meitä?", "Miksi?"),
     ],
@@ -143,9 +155,25 @@ def test_google_forms_in_several_languages(
 
 
 def test_typeform_scores_2_to_10_are_not_called_1_10() -> None:
-    rows = [["#", "How likely are you to recommend us?", "Why?", "Start Date (UTC)", "Submit Date (UTC)", "Network ID"]]
+    rows = [
+        [
+            "#",
+            "How likely are you to recommend us?",
+            "Why?",
+            "Start Date (UTC)",
+            "Submit Date (UTC)",
+            "Network ID",
+        ]
+    ]
     rows += [
-        [f"tok{i}", str(2 + i % 9), f"reason {i}", "2025-05-01 10:00:00", "2025-05-01 10:01:00", "n1"]
+        [
+            f"tok{i}",
+            str(2 + i % 9),
+            f"reason {i}",
+            "2025-05-01 10:00:00",
+            "2025-05-01 10:01:00",
+            "n1",
+        ]
         for i in range(150)
     ]
     loaded = load_survey(csv_bytes(rows), filename="tf.csv")
@@ -159,7 +187,14 @@ def test_typeform_scores_2_to_10_are_not_called_1_10() -> None:
 def test_delighted_layout() -> None:
     rows = [["Response ID", "Email", "Score", "Comment", "Response Timestamp", "Plan"]]
     rows += [
-        [f"r{i}", f"x{i}@example.com", str(i % 11), f"kommentti {i}", f"2025-06-0{1 + i % 9}T10:00:00+02:00", "AB"[i % 2]]
+        [
+            f"r{i}",
+            f"x{i}@example.com",
+            str(i % 11),
+            f"kommentti {i}",
+            f"2025-06-0{1 + i % 9}T10:00:00+02:00",
+            "AB"[i % 2],
+        ]
         for i in range(10)
     ]
     loaded = load_survey(csv_bytes(rows), filename="d.csv")
@@ -228,8 +263,17 @@ def test_csat_csv_with_title_rows_month_column_and_1_5_scale() -> None:
 
 
 def test_xlsx_title_row_and_data_on_the_second_sheet_use_real_header_names() -> None:
-    header = ["Svar-ID", "Dato", "Hvor sannsynlig er det at du vil anbefale oss? (0-10)", "Kommentar", "Kontor"]
-    data = [[f"s{i}", f"{1 + i % 28:02d}.0{1 + i % 3}.2025", i % 11, f"svar {i} her", "OB"[i % 2]] for i in range(20)]
+    header = [
+        "Svar-ID",
+        "Dato",
+        "Hvor sannsynlig er det at du vil anbefale oss? (0-10)",
+        "Kommentar",
+        "Kontor",
+    ]
+    data = [
+        [f"s{i}", f"{1 + i % 28:02d}.0{1 + i % 3}.2025", i % 11, f"svar {i} her", "OB"[i % 2]]
+        for i in range(20)
+    ]
     workbook = xlsx_bytes(
         ("Info", [["Om undersøkelsen"], ["Eksportert 01.12.2025"]]),
         ("Data", [["NPS-undersøkelse 2025 – eksport"], header, *data]),
@@ -346,7 +390,10 @@ def test_a_survey_column_answered_on_1_5_is_warned() -> None:
         rows.append([str(score), f"c {i}", survey])
     loaded = load_survey(csv_bytes(rows), filename="mixed.csv")
     assert loaded.scale is not None
-    assert any(w.startswith("Survey = 'CSAT kundtjänst' only has scores 1-5 (60 responses, rows 3, 5, 7") for w in loaded.scale.mixed)
+    assert any(
+        w.startswith("Survey = 'CSAT kundtjänst' only has scores 1-5 (60 responses, rows 3, 5, 7")
+        for w in loaded.scale.mixed
+    )
 
 
 # --- oversized fields ----------------------------------------------------------------------
@@ -361,3 +408,22 @@ def test_a_comment_over_128_kb_skips_its_row_only() -> None:
     (skipped,) = loaded.report.skipped
     assert (skipped.row, skipped.column) == (5, "Comment")
     assert skipped.reason.startswith("a field of 200,000 characters (more than 131,072)")
+
+
+def test_qualtrics_score_found_by_its_nps_group_whatever_the_language() -> None:
+    lines = (FIXTURES / "qualtrics_sv_indrivia.csv").read_text(encoding="utf-8").splitlines()
+    questions = lines[1].split(",")
+    questions[10] = "Kui tõenäoliselt soovitaksite Indriviat sõbrale või kolleegile?"
+    questions[11] = questions[10] + " - Grupp"
+    questions[12] = "Milline on teie hinnangu peamine põhjus?"
+    lines[1] = ",".join(questions)
+    # A second 0-10 question: content alone could not choose between them.
+    lines[0] += ",Q3"
+    lines[1] += ",Kui rahul olete meie teenindusega?"
+    lines[2] += ',"{""ImportId"":""QID3""}"'
+    for i in range(3, len(lines)):
+        lines[i] += f",{(i * 3) % 11}"
+    loaded = load_survey(io.BytesIO("\n".join(lines).encode()), filename="q_et.csv")
+    assert loaded.report.mapping.score == "Q1"
+    assert loaded.report.mapping.comment == "Q2"
+    assert loaded.frame["score"].tolist() == [10, 3, 8, 9, 0]

@@ -57,7 +57,9 @@ def test_csv_copy_with_a_month_column_gives_the_same_figures(original: LoadedSur
     frame = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False)
     months = pd.to_datetime(frame[DATE], errors="coerce").dt.strftime("%Y-%m").fillna("")
     frame.insert(1, "Month", months)
-    loaded = load_survey(io.BytesIO(frame.drop(columns=[DATE]).to_csv(index=False).encode()), filename="m.csv")
+    loaded = load_survey(
+        io.BytesIO(frame.drop(columns=[DATE]).to_csv(index=False).encode()), filename="m.csv"
+    )
     assert loaded.report.mapping.date == "Month"
     assert loaded.time_granularity == "month"
     assert figures(loaded) == figures(original)
@@ -101,7 +103,9 @@ def mutations(draw: st.DrawFn) -> bytes:
 
 
 @given(data=mutations())
-@settings(max_examples=40, deadline=timedelta(seconds=5), suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=40, deadline=timedelta(seconds=5), suppress_health_check=[HealthCheck.too_slow]
+)
 def test_byte_mutations_of_the_sample_load_or_fail_clearly(data: bytes) -> None:
     with time_limit(10):
         try:
@@ -114,8 +118,6 @@ def test_byte_mutations_of_the_sample_load_or_fail_clearly(data: bytes) -> None:
     assert report.rows_read == report.rows_used + len(report.skipped)
 
 
-
-
 def test_nul_comment_reads_as_the_clean_comment(original: LoadedSurvey) -> None:
     data = SAMPLE_BYTES.replace(b",Bra.,", b",B\x00\x00r\x00a\x00.\x00\x00,", 1)
     loaded = load_survey(io.BytesIO(data), filename="nul.csv")
@@ -125,14 +127,38 @@ def test_nul_comment_reads_as_the_clean_comment(original: LoadedSurvey) -> None:
 # --- title rows and period formats ---------------------------------------------------------
 
 _TITLE = st.lists(
-    st.lists(st.sampled_from(["", "NPS-undersøkelse 2025 – eksport", "Filter: alla", "Exported 2025-12-01", "Notes"]), min_size=1, max_size=2),
+    st.lists(
+        st.sampled_from(
+            ["", "NPS-undersøkelse 2025 – eksport", "Filter: alla", "Exported 2025-12-01", "Notes"]
+        ),
+        min_size=1,
+        max_size=2,
+    ),
     max_size=3,
 )
 _PERIODS = {
-    "%Y-%m": "month", "%Y/%m": "month", "%m/%Y": "month", "%b %Y": "month",
-    "q": "quarter", "Qy": "quarter", "w": "week",
+    "%Y-%m": "month",
+    "%Y/%m": "month",
+    "%m/%Y": "month",
+    "%b %Y": "month",
+    "q": "quarter",
+    "Qy": "quarter",
+    "w": "week",
 }
-_NB_MONTHS = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "desember"]
+_NB_MONTHS = [
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+]
 
 
 def write_period(day: pd.Timestamp, style: str) -> str:
@@ -154,7 +180,9 @@ def write_period(day: pd.Timestamp, style: str) -> str:
     sep=st.sampled_from([",", ";", "\t"]),
     header=st.sampled_from(["Month", "Månad", "Måned", "Period", "Kvartal", "Vecka", "Uke", "Tid"]),
 )
-@settings(max_examples=40, deadline=timedelta(seconds=5), suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=40, deadline=timedelta(seconds=5), suppress_health_check=[HealthCheck.too_slow]
+)
 def test_title_rows_and_period_formats(
     titles: list[list[str]], style: str, sep: str, header: str, original: LoadedSurvey
 ) -> None:

@@ -424,7 +424,7 @@ def parse_period_column(values: Sequence[str] | np.ndarray) -> np.ndarray:
 
 
 def first_of_period(dates: np.ndarray) -> Granularity | None:
-    """"month" (or "quarter") when every date is midnight on the first day of a month
+    """ "month" (or "quarter") when every date is midnight on the first day of a month
     (of a quarter): what a spreadsheet's month cell (formatted "mmm-yy") holds.
     """
     known = dates[~np.isnat(dates)]

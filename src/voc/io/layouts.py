@@ -26,15 +26,32 @@ Record = tuple[int, list[str]]
 _PEEK = 2  # header rows after the first that a layout may use
 _SEARCH = 30  # records looked at to find the header row below titles and notes
 # Row 2 of a SurveyMonkey export, in the languages its accounts are set to.
-_SM_ANSWER_HEADERS = frozenset({
-    "Response", "Open-Ended Response", "Svar", "Öppet svar", "Åpent svar", "Åbent svar",
-    "Antwort", "Offene Antwort", "Vastaus", "Avoin vastaus",
-})
+_SM_ANSWER_HEADERS = frozenset(
+    {
+        "Response",
+        "Open-Ended Response",
+        "Svar",
+        "Öppet svar",
+        "Åpent svar",
+        "Åbent svar",
+        "Antwort",
+        "Offene Antwort",
+        "Vastaus",
+        "Avoin vastaus",
+    }
+)
 _IMPORT_ID = re.compile(r'^\{\s*"ImportId"\s*:')
 # Google Forms' first column, in the language of the form owner's account.
-_GOOGLE_TIMESTAMPS = frozenset({
-    "Timestamp", "Tidsstämpel", "Tidsstempel", "Tidsmerke", "Zeitstempel", "Aikaleima",
-})
+_GOOGLE_TIMESTAMPS = frozenset(
+    {
+        "Timestamp",
+        "Tidsstämpel",
+        "Tidsstempel",
+        "Tidsmerke",
+        "Zeitstempel",
+        "Aikaleima",
+    }
+)
 _TYPEFORM_DATES = re.compile(r"^(Start|Submit) Date \(UTC\)$")
 
 # fmt: off
@@ -142,7 +159,7 @@ def _header_position(head: list[Record], filled: list[int]) -> int:
     width = max(filled)
     if width < 2:
         return first
-    for i, (_, fields) in enumerate(head):
+    for i in range(len(head)):
         following = [f for _, f in head[i + 1 : i + 1 + _PEEK]]
         if filled[i] and _is_tool_header(following):
             return i
@@ -293,6 +310,10 @@ def _qualtrics(names: list[str], questions: Sequence[str], imports: Sequence[str
         score = score if score is not None else position.get(base)
         if score is not None and score != i:
             nps_groups[i] = score
+    if nps_groups:
+        # The NPS question is the one Qualtrics derives a group from: found by structure,
+        # whatever the language of its question text.
+        hints.setdefault("score", min(nps_groups.values()))
     return HeaderLayout(
         tool="qualtrics",
         header_rows=3,

@@ -80,11 +80,15 @@ def infer_scale(
         setting: ``Settings.scale``; anything but "auto" wins.
     """
     if setting != "auto":
-        return _choice(setting, "setting", f"The scale is {setting} because the scale setting says so.")
+        return _choice(
+            setting, "setting", f"The scale is {setting} because the scale setting says so."
+        )
     for text, where in ((question, "question text"), (header, "score column's header")):
         stated = _stated_scale(text)
         if stated:
-            return _choice(stated, "question", f"The scale is {stated} because the {where} says {stated}.")
+            return _choice(
+                stated, "question", f"The scale is {stated} because the {where} says {stated}."
+            )
     n = len(scores)
     low = min(scores) if n else 0
     high = max(scores) if n else 10
@@ -105,7 +109,9 @@ def infer_scale(
             "0-10 question would not produce.",
         )
     scale, reason = _nps_from_data(scores)
-    return _choice(scale, "assumed" if "assumed" in reason or "too few" in reason else "data", reason)
+    return _choice(
+        scale, "assumed" if "assumed" in reason or "too few" in reason else "data", reason
+    )
 
 
 def choose_scale(scores: Sequence[int], header: str, setting: ScaleSetting) -> tuple[str, str]:

@@ -11,13 +11,13 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 
+from voc.analytics.breakdown import TIME_GRANULARITY_ATTR
 from voc.config import Settings
 from voc.errors import InputError
 from voc.io.columns import ColumnOverrides, DetectedColumns, detect_columns
-from voc.analytics.breakdown import TIME_GRANULARITY_ATTR
 from voc.io.dates import first_of_period, parse_date_column, parse_period_column, period_granularity
-from voc.io.headers import PERIOD_WORDS, header_rank
 from voc.io.dedupe import find_duplicates
+from voc.io.headers import PERIOD_WORDS, header_rank
 from voc.io.layouts import TableLayout
 from voc.io.pii import redact, redact_texts
 from voc.io.readers import read_table
@@ -57,12 +57,12 @@ class LoadedSurvey:
 
     @property
     def metric(self) -> str:
-        """"nps" (scale 0-10 or 1-10) or "csat" (scale 1-5 or 1-7), from ``report.scale``."""
+        """ "nps" (scale 0-10 or 1-10) or "csat" (scale 1-5 or 1-7), from ``report.scale``."""
         return "csat" if self.report.scale in CSAT_SCALES else "nps"
 
     @property
     def time_granularity(self) -> str | None:
-        """"week", "month" or "quarter" when the time column holds periods, else None."""
+        """ "week", "month" or "quarter" when the time column holds periods, else None."""
         value = self.frame.attrs.get(TIME_GRANULARITY_ATTR)
         return str(value) if value else None
 
@@ -304,9 +304,7 @@ def _mixed_scales(frame: pd.DataFrame, mapping: ColumnMapping, scale: str) -> tu
     if dates.notna().any():
         months = dates.dt.to_period("M").astype(str).where(dates.notna(), "")
         groups["month"] = months.to_numpy(dtype=object)
-    return mixed_scale_warnings(
-        frame["score"].to_numpy(), frame["row"].to_numpy(), groups, scale
-    )
+    return mixed_scale_warnings(frame["score"].to_numpy(), frame["row"].to_numpy(), groups, scale)
 
 
 def _nps_group_disagreements(
@@ -345,7 +343,7 @@ _GROUP_WORDS = (
 
 
 def nps_group_of(value: object) -> str | None:
-    """A survey tool's NPS group cell ("3", "Promoter", "Kritiker") as promoter/passive/detractor."""
+    """A survey tool's NPS group cell ("3", "Promoter", "Kritiker"): its group, or None."""
     text = str(value).strip().casefold()
     if not text:
         return None

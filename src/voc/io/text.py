@@ -12,8 +12,8 @@ import csv
 import io
 import logging
 import re
-import unicodedata
 import sys
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
@@ -195,9 +195,7 @@ def _consistency(sample: str, delimiter: str, truncated: bool) -> tuple[float, i
     # Rows above the header count against the delimiter: it must split them too.
     if len(records) == 1:
         return 1.0, width
-    fitting = sum(
-        1 for r in records if len(r) == width or (len(r) > width and not any(r[width:]))
-    )
+    fitting = sum(1 for r in records if len(r) == width or (len(r) > width and not any(r[width:])))
     return round(fitting / len(records), 2), width
 
 
