@@ -427,3 +427,25 @@ def test_qualtrics_score_found_by_its_nps_group_whatever_the_language() -> None:
     assert loaded.report.mapping.score == "Q1"
     assert loaded.report.mapping.comment == "Q2"
     assert loaded.frame["score"].tolist() == [10, 3, 8, 9, 0]
+
+
+def test_a_row_split_into_many_text_fields_is_not_taken_for_the_header() -> None:
+    data = "Score,Comment\n9,Bra\n" + "8,ok\n" * 5 + "7,bra,men,dyrt,och,långsamt\n" + "6,nja\n" * 5
+    loaded = load_survey(io.BytesIO(("Rapport\n" + data).encode()), filename="t.csv")
+    assert loaded.header_row == 2
+    assert loaded.report.mapping.score == "Score"
+    assert [s.row for s in loaded.report.skipped] == [9]
+
+
+def test_a_month_answered_on_1_5_is_warned() -> None:
+    rng = np.random.default_rng(5)
+    rows = [["Score", "Comment", "Date"]]
+    for i in range(90):
+        month = ("2025-01", "2025-02", "2025-03")[i % 3]
+        score = rng.integers(1, 6) if month == "2025-02" else rng.integers(0, 11)
+        rows.append([str(score), f"c {i}", f"{month}-1{i % 9}"])
+    loaded = load_survey(csv_bytes(rows), filename="mixed.csv")
+    assert loaded.scale is not None
+    assert loaded.scale.mixed[0].startswith(
+        "month = '2025-02' only has scores 1-5 (30 responses, rows 3, 6, 9"
+    )

@@ -156,7 +156,10 @@ def _filled(fields: Sequence[str]) -> int:
 
 def _header_position(head: list[Record], filled: list[int]) -> int:
     first = next(i for i, n in enumerate(filled) if n)
-    width = max(filled)
+    # The table's width: a high quantile of the filled cells per row, so that neither rows
+    # with empty answers nor the odd row split into too many fields decide it.
+    counts = sorted(n for n in filled if n)
+    width = counts[int(0.8 * (len(counts) - 1))]
     if width < 2:
         return first
     for i in range(len(head)):
