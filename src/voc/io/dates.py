@@ -308,6 +308,7 @@ def _from_pandas(text: str) -> dt.datetime | None:
 
 Granularity = str  # "week", "month" or "quarter"
 GRANULARITIES = ("week", "month", "quarter")
+_PERIOD_SAMPLE = 200
 # fmt: off
 _MORE_MONTHS = {
     "mrz": 3, "märz": 3, "marz": 3, "dez": 12, "dezember": 12, "okt.": 10, "sept.": 9,
@@ -399,7 +400,13 @@ def period_granularity(values: Sequence[str] | np.ndarray) -> Granularity | None
     The coarsest granularity found wins: a column holding quarters beside months cannot
     give monthly figures for its quarters.
     """
-    texts = [str(v) for v in pd.unique(np.asarray(values, dtype=object)) if str(v).strip()]
+    array = np.asarray(values, dtype=object)
+    # A timestamp column has a distinct value per response: a sample settles it cheaply.
+    sample = [str(v) for v in pd.unique(array[: 10 * _PERIOD_SAMPLE]) if str(v).strip()]
+    sample = sample[:_PERIOD_SAMPLE]
+    if sample and sum(1 for t in sample if parse_period(t) is not None) <= 0.5 * len(sample):
+        return None
+    texts = [str(v) for v in pd.unique(array) if str(v).strip()]
     if not texts:
         return None
     found = [p[1] for p in map(parse_period, texts) if p is not None]

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from voc.config import ScaleSetting
 
@@ -185,18 +186,22 @@ def mixed_scale_warnings(
                     f"only hold scores 1-5 while the other rows go up to {int(scores.max())}: "
                     "the file seems to mix a 1-5 scale with 0-10; analyse them separately"
                 )
+    top = int(scores.max())
     for name, labels in groups.items():
-        values = np.asarray(labels, dtype=object)
-        for value in dict.fromkeys(v for v in values.tolist() if v not in ("", None)):
-            members = values == value
-            if members.sum() < MIN_MIXED_GROUP or members.all() or not low[members].all():
+        codes, uniques = pd.factorize(np.asarray(labels, dtype=object))
+        known = codes >= 0
+        size = np.bincount(codes[known], minlength=len(uniques))
+        lows = np.bincount(codes[known], weights=low[known], minlength=len(uniques))
+        # A group all within 1..5 leaves the file's highest answer (> 5) to the other rows.
+        for code in np.flatnonzero((size >= MIN_MIXED_GROUP) & (lows == size)):
+            value = uniques[code]
+            if value in ("", None) or size[code] == len(scores):
                 continue
-            if int(scores[~members].max()) <= 5:
-                continue
+            members = codes == code
             out.append(
-                f"{name} = {value!r} only has scores 1-5 ({int(members.sum())} responses, rows "
-                f"{format_rows(rows[members])}) while the other rows go up to "
-                f"{int(scores[~members].max())}: the file seems to mix a 1-5 scale with 0-10"
+                f"{name} = {value!r} only has scores 1-5 ({int(size[code])} responses, rows "
+                f"{format_rows(rows[members])}) while the other rows go up to {top}: the "
+                "file seems to mix a 1-5 scale with 0-10"
             )
     return tuple(dict.fromkeys(out))
 

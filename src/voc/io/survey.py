@@ -302,8 +302,10 @@ def _mixed_scales(frame: pd.DataFrame, mapping: ColumnMapping, scale: str) -> tu
     groups: dict[str, np.ndarray] = {s: frame[s].to_numpy(dtype=object) for s in mapping.segments}
     dates = frame["submitted_at"]
     if dates.notna().any():
-        months = dates.dt.to_period("M").astype(str).where(dates.notna(), "")
-        groups["month"] = months.to_numpy(dtype=object)
+        keys = (dates.dt.year * 100 + dates.dt.month).fillna(0).astype("int64").to_numpy()
+        codes, uniques = pd.factorize(keys)
+        names = np.array([f"{k // 100}-{k % 100:02d}" if k else "" for k in uniques], dtype=object)
+        groups["month"] = names[codes]
     return mixed_scale_warnings(frame["score"].to_numpy(), frame["row"].to_numpy(), groups, scale)
 
 
