@@ -449,3 +449,14 @@ def test_a_month_answered_on_1_5_is_warned() -> None:
     assert loaded.scale.mixed[0].startswith(
         "month = '2025-02' only has scores 1-5 (30 responses, rows 3, 6, 9"
     )
+
+
+def test_qualtrics_without_its_import_id_row_has_two_header_rows() -> None:
+    lines = (FIXTURES / "qualtrics_sv_indrivia.csv").read_text(encoding="utf-8").splitlines()
+    del lines[2]
+    loaded = load_survey(io.BytesIO("\n".join(lines).encode()), filename="q2.csv")
+    assert loaded.report.layout == "qualtrics"
+    assert loaded.report.header_rows == 2
+    assert mapping_of(loaded)["score"] == "Q1"
+    assert loaded.frame["row"].tolist() == [3, 4, 5, 6, 7]
+    assert loaded.report.rows_read == 5

@@ -220,6 +220,9 @@ def detect_layout(
     names = [h.strip() for h in header]
     if len(following) >= 2 and _is_qualtrics_import_row(following[1]):
         return names, _qualtrics(names, following[0], following[1])
+    if following and _is_qualtrics_label_row(names, following[0]):
+        # An export whose ImportId row was removed (or a legacy one): ids, then labels.
+        return names, _qualtrics(names, following[0], (), header_rows=2)
     if following and _is_surveymonkey_answer_row(following[0]):
         return _surveymonkey(names, following[0])
     if "#" in names and any(_TYPEFORM_DATES.match(n) for n in names):
@@ -272,7 +275,25 @@ def _is_qualtrics_import_row(row: Sequence[str]) -> bool:
     return bool(cells) and sum(1 for c in cells if _IMPORT_ID.match(c)) >= 0.5 * len(cells)
 
 
-def _qualtrics(names: list[str], questions: Sequence[str], imports: Sequence[str]) -> HeaderLayout:
+def _is_qualtrics_label_row(names: Sequence[str], row: Sequence[str]) -> bool:
+    # Qualtrics' own column ids (StartDate, ResponseId, ...) with text, not dates, below
+    # its date columns.
+    dates = [i for i, n in enumerate(names) if n in ("StartDate", "EndDate", "RecordedDate")]
+    known = sum(1 for n in names if n in _QUALTRICS_METADATA)
+    return (
+        known >= 3
+        and bool(dates)
+        and all(i < len(row) and row[i].strip() and not is_date_text(row[i]) for i in dates)
+    )
+
+
+def _qualtrics(
+    names: list[str],
+    questions: Sequence[str],
+    imports: Sequence[str],
+    *,
+    header_rows: int = 3,
+) -> HeaderLayout:
     labels: dict[int, str] = {}
     zones: dict[int, str] = {}
     metadata: set[int] = set()
@@ -319,7 +340,7 @@ def _qualtrics(names: list[str], questions: Sequence[str], imports: Sequence[str
         hints.setdefault("score", min(nps_groups.values()))
     return HeaderLayout(
         tool="qualtrics",
-        header_rows=3,
+        header_rows=header_rows,
         labels=labels,
         timezones=zones,
         metadata=frozenset(metadata),
