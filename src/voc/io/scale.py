@@ -109,10 +109,13 @@ def infer_scale(
             f"The scale is CSAT {scale} because all {n} answers lie in 1..{high}, which a "
             "0-10 question would not produce.",
         )
-    scale, reason = _nps_from_data(scores)
-    return _choice(
-        scale, "assumed" if "assumed" in reason or "too few" in reason else "data", reason
-    )
+    scale, reason, basis = _nps_from_data(scores)
+    if n and high <= 7:
+        reason += (
+            f" Every answer lies in {low}..{high}: if this is a 1-5 or 1-7 satisfaction "
+            'question, put the scale in its header (e.g. "(1-5)").'
+        )
+    return _choice(scale, basis, reason)
 
 
 def choose_scale(scores: Sequence[int], header: str, setting: ScaleSetting) -> tuple[str, str]:
@@ -128,27 +131,32 @@ def choose_scale(scores: Sequence[int], header: str, setting: ScaleSetting) -> t
     for scale in ("1-10", "0-10"):
         if _SAYS[scale].search(header):
             return scale, f"The scale is {scale} because the score column's header says {scale}."
-    return _nps_from_data(scores)
+    scale, reason, _ = _nps_from_data(scores)
+    return scale, reason
 
 
-def _nps_from_data(scores: Sequence[int]) -> tuple[str, str]:
+def _nps_from_data(scores: Sequence[int]) -> tuple[str, str, str]:
+    """The NPS scale, the reason, and whether the data show it ("data") or not ("assumed")."""
     n = len(scores)
     if 0 in scores:
-        return "0-10", "The scale is 0-10, the standard NPS scale; some scores are 0."
+        return "0-10", "The scale is 0-10, the standard NPS scale; some scores are 0.", "data"
     if n and min(scores) >= 2:
-        return "0-10", (
+        reason = (
             f"0-10 assumed (no 0 or 1 in the data): the standard NPS scale; the {n} scores "
             "cannot tell 0-10 from 1-10."
         )
+        return "0-10", reason, "assumed"
     if n >= MIN_RESPONSES_FOR_INFERENCE:
-        return "1-10", (
+        reason = (
             f"The scale is 1-10 because none of the {n} valid scores is 0, which is very "
             "unlikely on a 0-10 scale."
         )
-    return "0-10", (
+        return "1-10", reason, "data"
+    reason = (
         f"The scale is 0-10, the standard NPS scale; {n} scores are too few to infer 1-10 "
         f"from the absence of 0 (needs {MIN_RESPONSES_FOR_INFERENCE})."
     )
+    return "0-10", reason, "assumed"
 
 
 def _stated_scale(text: str) -> str | None:
