@@ -218,6 +218,7 @@ def test_date_header_with_unreadable_values_is_noted() -> None:
     )
     assert detected.mapping.date is None
     assert detected.notes == (
-        "column 'Date' is named like a date column but most of its values are not dates this "
-        "tool can read; responses have no dates (pass --date-col to force it)",
+        "column 'Date' is named like a date or period column but most of its values are not "
+        "dates or periods this tool can read; responses have no dates (pass --date-col to "
+        "force it)",
     )

@@ -113,3 +113,12 @@ def test_header_time_zones() -> None:
 def test_am_pm_settles_an_ambiguous_slashed_column_as_us() -> None:
     assert parse_dates(["03/04/2026 09:00 AM"]) == [dt.datetime(2026, 3, 4, 9)]
     assert parse_dates(["03/04/2026 09:00"]) == [dt.datetime(2026, 4, 3, 9)]
+
+
+def test_period_granularity_of_columns() -> None:
+    from voc.io.dates import period_granularity
+
+    assert period_granularity(["", "", ""]) is None
+    assert period_granularity([""] * 3000 + ["2025-03"]) == "month"
+    assert period_granularity(["2025-03", "2025-Q2"]) == "quarter"
+    assert period_granularity(["2025-03-01 10:00", "2025-03-02 11:00"]) is None

@@ -39,3 +39,22 @@ def test_a_zero_keeps_0_10() -> None:
         "0-10",
         "The scale is 0-10, the standard NPS scale; some scores are 0.",
     )
+
+
+def test_infer_scale_says_how_it_knows() -> None:
+    from voc.io.scale import infer_scale
+
+    assert infer_scale([2, 9, 10] * 50, "Score").reason.startswith(
+        "0-10 assumed (no 0 or 1 in the data)"
+    )
+    assert infer_scale([1, 9, 10] * 50, "Score").scale == "1-10"
+    assert infer_scale([3, 9], "Score", question="Betyg (0-10)").basis == "question"
+    chosen = infer_scale([1, 2, 5] * 40, "Score")
+    assert (chosen.scale, chosen.metric, chosen.basis) == ("1-5", "csat", "data")
+    assert infer_scale([1, 2, 6, 7] * 30, "Score").scale == "1-7"
+    small = infer_scale([2, 3, 4], "Hur nöjd är du med hjälpen?")
+    assert (small.scale, small.metric) == ("1-5", "csat")
+    hint = infer_scale([1, 3, 4], "Score")
+    assert (hint.scale, hint.basis) == ("0-10", "assumed")
+    assert "Every answer lies in 1..4" in hint.reason
+    assert infer_scale([1, 3], "Hur nöjd är du? (0-10)").scale == "0-10"

@@ -13,10 +13,23 @@ from voc.analytics.results import AccountNps, AccountScore
 from voc.types import PeriodNps, SegmentNps
 
 Freq = Literal["W", "M", "Q"]
+#: ``frame.attrs`` key set by voc.io when the time column holds periods, not dates: "week",
+#: "month" or "quarter", the first day of each period being in ``submitted_at``.
+TIME_GRANULARITY_ATTR = "voc_time_granularity"
+# Which breakdowns a period column can give: a month is inside one quarter, but a month
+# has no weeks and a quarter no months; a week may straddle two months.
+_FREQS_OF = {"week": ("W",), "month": ("M", "Q"), "quarter": ("Q",)}
 
 
 def period_labels(dates: pd.Series, freq: Freq = "M") -> pd.Series:
-    """Sortable labels per date: 'YYYY-Www' (ISO week), 'YYYY-MM' or 'YYYYQn'; NaT stays NA."""
+    """Sortable labels per date: 'YYYY-Www' (ISO week), 'YYYY-MM' or 'YYYYQn'; NaT stays NA.
+
+    When the dates are the first days of periods (``dates.attrs[TIME_GRANULARITY_ATTR]``,
+    kept from the frame by pandas), a finer breakdown than the periods allow is all NA.
+    """
+    granularity = dates.attrs.get(TIME_GRANULARITY_ATTR)
+    if granularity in _FREQS_OF and freq not in _FREQS_OF[granularity]:
+        return pd.Series(pd.NA, index=dates.index, dtype="string")
     dates = pd.to_datetime(dates)
     if freq == "W":
         iso = dates.dt.isocalendar()

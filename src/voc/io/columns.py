@@ -18,12 +18,13 @@ from functools import cached_property
 import pandas as pd
 
 from voc.errors import InputError
-from voc.io.dates import is_date_text, parse_date
+from voc.io.dates import is_date_text, is_period_text, parse_date
 from voc.io.headers import (
     COMMENT_WORDS,
     DATE_WORDS,
     FOLLOW_UP_WORDS,
     ID_WORDS,
+    PERIOD_WORDS,
     PERSONAL_WORDS,
     RESPONDENT_HEADERS,
     RESPONDENT_WORDS,
@@ -101,6 +102,8 @@ class _Profile:
             "number": is_number,
             "date_text": is_date_text,
             "date": lambda v: parse_date(v) is not None,
+            "period": is_period_text,
+            "time": lambda v: is_period_text(v) or parse_date(v) is not None,
             "words": lambda v: " " in v,
         }[test]
         return sum(1 for v in self.sample if check(v)) / len(self.sample)
@@ -116,6 +119,7 @@ class _Profile:
             self.n_values > 0
             and self.share("number") < 0.5
             and self.share("date_text") < 0.5
+            and self.share("period") < 0.5
             and (
                 self.distinct > min(MAX_SEGMENT_VALUES, self.n_values / 2) or self.avg_length >= 20
             )
@@ -290,25 +294,34 @@ def _detect_respondent(profiles: list[_Profile], taken: set[str]) -> str | None:
 
 
 def _detect_date(profiles: list[_Profile], taken: set[str], notes: list[str]) -> str | None:
+    """The time column: a date (by header, then content), else a period column.
+
+    A column named like a period ("Month", "Månad", "Kvartal", "Uke") counts after the
+    date headers, so an export with both a timestamp and its month uses the timestamp.
+    """
     free = [p for p in profiles if p.name not in taken]
     by_header = []
     unreadable = []
     for p in free:
         rank = p.rank(DATE_WORDS)
+        if rank is None and (period_rank := p.rank(PERIOD_WORDS)) is not None:
+            rank = len(DATE_WORDS) + period_rank
         if rank is None:
             continue
-        if p.n_values == 0 or p.share("date") >= 0.5:
+        if p.n_values == 0 or p.share("time") >= 0.5:
             by_header.append((rank, p.position, p.name))
         else:
             unreadable.append(p.name)
     if by_header:
         return min(by_header)[2]
     by_content = [p for p in free if p.n_values and p.share("date_text") >= 0.9]
+    by_content += [p for p in free if p.n_values and p.share("period") >= 0.9]
     if by_content:
         return by_content[0].name
     notes.extend(
-        f"column {name!r} is named like a date column but most of its values are not dates "
-        "this tool can read; responses have no dates (pass --date-col to force it)"
+        f"column {name!r} is named like a date or period column but most of its values are "
+        "not dates or periods this tool can read; responses have no dates (pass --date-col "
+        "to force it)"
         for name in unreadable
     )
     return None
@@ -335,6 +348,7 @@ def _detect_comment(free: list[_Profile], taken: set[str]) -> str | None:
         and p.share("words") >= 0.3
         and p.share("number") < 0.5
         and p.share("date_text") < 0.5
+        and p.share("period") < 0.5
         and p.distinct > min(MAX_SEGMENT_VALUES, p.n_values / 2)
         and p.rank(ID_WORDS) is None
         and p.rank(PERSONAL_WORDS) is None
@@ -371,7 +385,7 @@ def _detect_segments(free: list[_Profile], taken: set[str], rows: int) -> list[s
         # A constant column splits nothing; a numeric one is a measure, not a group.
         if not 2 <= p.distinct <= MAX_SEGMENT_VALUES or p.distinct >= rows / 2:
             continue
-        if p.share("number") == 1.0 or p.share("date_text") >= 0.9:
+        if p.share("number") == 1.0 or p.share("date_text") >= 0.9 or p.share("period") >= 0.9:
             continue
         segments.append(p.name)
     return segments

@@ -299,3 +299,145 @@ def _from_pandas(text: str) -> dt.datetime | None:
     if stamp is pd.NaT or not isinstance(stamp, pd.Timestamp):
         return None
     return stamp.to_pydatetime()
+
+
+# --- periods -------------------------------------------------------------------------
+# Exports and BI extracts often carry the period a response belongs to instead of a
+# timestamp. A period is read as its first day and keeps its granularity, so that a month
+# column drives monthly figures and is never taken for daily dates.
+
+Granularity = str  # "week", "month" or "quarter"
+GRANULARITIES = ("week", "month", "quarter")
+_PERIOD_SAMPLE = 200
+# fmt: off
+_MORE_MONTHS = {
+    "mrz": 3, "märz": 3, "marz": 3, "dez": 12, "dezember": 12, "okt.": 10, "sept.": 9,
+    "tammikuu": 1, "helmikuu": 2, "maaliskuu": 3, "huhtikuu": 4, "toukokuu": 5,
+    "kesäkuu": 6, "heinäkuu": 7, "elokuu": 8, "syyskuu": 9, "lokakuu": 10,
+    "marraskuu": 11, "joulukuu": 12, "oktober.": 10, "juny": 6,
+}
+# fmt: on
+_YEAR = r"(\d{4}|'?\d{2})"
+_YM = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})$")
+_MY = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{4})$")
+_QUARTER_AFTER = re.compile(r"^(\d{4})\s*[-/ ]?\s*(?:Q|K|KV)\.?\s*([1-4])$", re.I)
+_QUARTER_BEFORE = re.compile(r"^(?:Q|K|KV)\.?\s*([1-4])\s*[-/ ]?\s*(\d{4}|'?\d{2})$", re.I)
+_WEEK_AFTER = re.compile(r"^(\d{4})\s*[-/ ]?\s*(?:W|V|v\.)\s*(\d{1,2})$", re.I)
+_WEEK_BEFORE = re.compile(
+    r"^(?:W|V|v\.|week|vecka|vko|viikko|uke|uge|woche|KW)\s*(\d{1,2})\s*[-/, ]?\s*(\d{4})$", re.I
+)
+_NAMED_MONTH = re.compile(rf"^([^\W\d_]+)\.?\s*[-/ ]?\s*-?\s*{_YEAR}$", re.I)
+
+
+def parse_period(value: str) -> tuple[dt.datetime, Granularity] | None:
+    """A period cell as (its first day, its granularity), or None when it is not a period.
+
+    Reads ``2025-12``, ``2025/12``, ``12/2025``, ``2025-Q3``, ``Q3 2025``, ``K3 2025``,
+    ``2025-W14``, ``v14 2025``, ``mars 2025``, ``Dec 2025``, ``desember 2025``, ``maj -25``.
+    """
+    text = " ".join(value.strip().split())
+    if not text or len(text) > 24:
+        return None
+    try:
+        return _period(text)
+    except ValueError:  # month 13, week 54 and the like
+        return None
+
+
+def _period(text: str) -> tuple[dt.datetime, Granularity] | None:
+    if match := _YM.match(text):
+        return _month(int(match.group(1)), int(match.group(2)))
+    if match := _MY.match(text):
+        return _month(int(match.group(2)), int(match.group(1)))
+    if match := _QUARTER_AFTER.match(text):
+        return _quarter(int(match.group(1)), int(match.group(2)))
+    if match := _QUARTER_BEFORE.match(text):
+        return _quarter(_year(match.group(2)), int(match.group(1)))
+    if match := _WEEK_AFTER.match(text):
+        return _week(int(match.group(1)), int(match.group(2)))
+    if match := _WEEK_BEFORE.match(text):
+        return _week(int(match.group(2)), int(match.group(1)))
+    if match := _NAMED_MONTH.match(text):
+        word = match.group(1).casefold()
+        month = _MONTHS.get(word) or _MORE_MONTHS.get(word)
+        if month is None:
+            return None
+        return _month(_year(match.group(2)), month)
+    return None
+
+
+def _year(text: str) -> int:
+    return _full_year(int(text.lstrip("'")))
+
+
+def _checked(when: dt.datetime, granularity: Granularity) -> tuple[dt.datetime, Granularity]:
+    if not _EARLIEST <= when.year <= _LATEST:
+        raise ValueError(f"year {when.year} out of range")
+    return when, granularity
+
+
+def _month(year: int, month: int) -> tuple[dt.datetime, Granularity]:
+    return _checked(dt.datetime(year, month, 1), "month")
+
+
+def _quarter(year: int, quarter: int) -> tuple[dt.datetime, Granularity]:
+    return _checked(dt.datetime(year, 3 * quarter - 2, 1), "quarter")
+
+
+def _week(year: int, week: int) -> tuple[dt.datetime, Granularity]:
+    monday = dt.date.fromisocalendar(year, week, 1)
+    return _checked(dt.datetime(monday.year, monday.month, monday.day), "week")
+
+
+def is_period_text(value: str) -> bool:
+    """True when ``value`` is written as a week, month or quarter."""
+    return parse_period(value) is not None
+
+
+def period_granularity(values: Sequence[str] | np.ndarray) -> Granularity | None:
+    """The granularity of a column whose values are mostly periods, else None.
+
+    The coarsest granularity found wins: a column holding quarters beside months cannot
+    give monthly figures for its quarters.
+    """
+    array = np.asarray(values, dtype=object)
+    # A timestamp column has a distinct value per response: a sample settles it cheaply.
+    sample = [str(v) for v in pd.unique(array[: 10 * _PERIOD_SAMPLE]) if str(v).strip()]
+    sample = sample[:_PERIOD_SAMPLE]
+    if sample and sum(1 for t in sample if parse_period(t) is not None) <= 0.5 * len(sample):
+        return None
+    texts = [str(v) for v in pd.unique(array) if str(v).strip()]
+    if not texts:
+        return None
+    found = [p[1] for p in map(parse_period, texts) if p is not None]
+    if len(found) < 0.5 * len(texts):
+        return None
+    return max(found, key=GRANULARITIES.index)
+
+
+def parse_period_column(values: Sequence[str] | np.ndarray) -> np.ndarray:
+    """A period column as the first day of each period (datetime64[ns]), NaT where unreadable."""
+    array = np.asarray(values, dtype=object)
+    codes, uniques = pd.factorize(array)
+    starts = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[ns]")
+    for i, text in enumerate(uniques):
+        period = parse_period(str(text))
+        if period is not None:
+            starts[i] = np.datetime64(period[0], "ns")
+    result = np.full(len(array), np.datetime64("NaT"), dtype="datetime64[ns]")
+    known = codes >= 0
+    result[known] = starts[codes[known]]
+    return result
+
+
+def first_of_period(dates: np.ndarray) -> Granularity | None:
+    """ "month" (or "quarter") when every date is midnight on the first day of a month
+    (of a quarter): what a spreadsheet's month cell (formatted "mmm-yy") holds.
+    """
+    known = dates[~np.isnat(dates)]
+    if len(known) == 0:
+        return None
+    stamps = pd.DatetimeIndex(known)
+    if not ((stamps.day == 1) & (stamps.normalize() == stamps)).all():
+        return None
+    return "quarter" if bool(np.isin(stamps.month, [1, 4, 7, 10]).all()) else "month"

@@ -15,12 +15,15 @@ from collections.abc import Sequence
 SCORE_WORDS = (
     "nps$", "recommend", "rekommend", "anbefal", "suosittel", "likely", "sannolik",
     "sannsynlig", "sandsynlig", "score", "betyg", "poäng", "poeng", "point$", "karakter",
-    "rating", "arvosana",
+    "rating", "arvosana", "empfehl", "weiterempfehl", "wahrscheinlich", "tilrå", "tilra",
+    "sannsynleg", "todennäköi", "bewertung", "vurdering",
 )
 COMMENT_WORDS = (
     "comment", "kommentar", "why", "varför", "varfor", "hvorfor", "reason", "anledning",
     "begrunnelse", "begrundelse", "grund", "feedback", "fritext", "fritekst", "open ended",
     "open text", "tilbakemelding", "tilbagemelding", "synpunkt", "verbatim", "motivering",
+    "kvifor", "grunngjev", "warum", "begründung", "anmerkung", "kommentti", "miksi",
+    "perustelu", "palaute", "syy$",
 )
 # Follow-up questions that are comments too, asked beside the reason for the score:
 # "What do we do well?" / "What should we improve?" become further comment fields.
@@ -34,7 +37,15 @@ DATE_WORDS = (
     "submit", "besvarad", "svarsdatum", "recorded", "completed", "end date", "inskickad",
     "innsendt", "response timestamp", "timestamp", "tidsstämpel", "tidsstempel",
     "tidspunkt", "date", "datum", "dato", "created", "skapad", "opprettet", "oprettet",
-    "time$",
+    "time$", "zeitstempel", "eingereicht", "erstellt", "päivämäärä", "pvm", "aikaleima",
+    "vastattu", "lähetetty", "tidsmerke",
+)
+# A period the response belongs to (a month, week or quarter), not a timestamp.
+PERIOD_WORDS = (
+    "month$", "månad", "manad", "måned", "maned", "mnd$", "period", "kvartal", "quarter",
+    "vecka$", "veckonummer", "uke$", "ukenummer", "uge$", "week$", "monat", "quartal",
+    "woche$", "kuukausi", "vuosineljännes", "neljännes", "viikko", "jakso", "year month",
+    "år månad", "år måned", "yyyy mm",
 )
 ID_WORDS = (
     "response id", "respons id", "svar id", "svarsid", "svar nr", "respondent", "id$",

@@ -11,15 +11,17 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 
+from voc.analytics.breakdown import TIME_GRANULARITY_ATTR
 from voc.config import Settings
 from voc.errors import InputError
 from voc.io.columns import ColumnOverrides, DetectedColumns, detect_columns
-from voc.io.dates import parse_date_column
+from voc.io.dates import first_of_period, parse_date_column, parse_period_column, period_granularity
 from voc.io.dedupe import find_duplicates
+from voc.io.headers import PERIOD_WORDS, header_rank
 from voc.io.layouts import TableLayout
 from voc.io.pii import redact, redact_texts
 from voc.io.readers import read_table
-from voc.io.scale import choose_scale
+from voc.io.scale import CSAT_SCALES, ScaleChoice, infer_scale, mixed_scale_warnings
 from voc.io.table import RawTable
 from voc.io.values import ScoreReading, read_score, score_problem
 from voc.types import ColumnMapping, LoadReport, SkippedRow
@@ -50,6 +52,19 @@ class LoadedSurvey:
     report: LoadReport
     warnings: tuple[str, ...] = field(default=())
     comment_fields: pd.DataFrame = field(default_factory=pd.DataFrame)
+    scale: ScaleChoice | None = None
+    header_row: int = 1
+
+    @property
+    def metric(self) -> str:
+        """ "nps" (scale 0-10 or 1-10) or "csat" (scale 1-5 or 1-7), from ``report.scale``."""
+        return "csat" if self.report.scale in CSAT_SCALES else "nps"
+
+    @property
+    def time_granularity(self) -> str | None:
+        """ "week", "month" or "quarter" when the time column holds periods, else None."""
+        value = self.frame.attrs.get(TIME_GRANULARITY_ATTR)
+        return str(value) if value else None
 
 
 def load_survey(
@@ -77,7 +92,8 @@ def load_survey(
     blank = _blank_rows(table.cells)
     # Columns no role uses are let go before the rows are checked: with them goes their
     # share of the memory (most of it, for exports with many bookkeeping columns).
-    table = replace(table, cells=table.cells[_mapped_columns(detected.mapping)])
+    groups = _group_columns(detected.mapping, table.layout)
+    table = replace(table, cells=table.cells[[*_mapped_columns(detected.mapping), *groups]])
     return build_survey(table, detected, settings, blank=blank)
 
 
@@ -102,9 +118,13 @@ def build_survey(
     # Exports repeat a handful of score spellings, so each is read once.
     readings = {text: read_score(text) for text in score_cells.unique()}
 
-    scale, scale_reason = choose_scale(
-        _scale_evidence(score_cells[~blank], readings), mapping.score, settings.scale
+    choice = infer_scale(
+        _scale_evidence(score_cells[~blank], readings),
+        mapping.score,
+        settings.scale,
+        question=table.layout.labels.get(mapping.score, ""),
     )
+    scale = choice.scale
     problems = {text: score_problem(reading, scale) for text, reading in readings.items()}
     problem = score_cells.map(problems)
     used = ~blank & problem.isna()
@@ -140,6 +160,9 @@ def build_survey(
         redactions.update(more)
     scores = [readings[text].whole or 0 for text in rows.column(mapping.score)]
     frame = _tidy_frame(rows, scores, fields, mapping, warnings, table.layout)
+    choice = replace(choice, mixed=_mixed_scales(frame, mapping, scale))
+    warnings += choice.mixed
+    warnings += _nps_group_disagreements(cells, frame, mapping, table.layout)
     report = LoadReport(
         source=table.source,
         file_type=table.file_type,
@@ -150,7 +173,7 @@ def build_survey(
         skipped=skipped,
         mapping=mapping,
         scale=scale,
-        scale_reason=scale_reason,
+        scale_reason=choice.reason,
         empty_comments=int((frame["comment"] == "").sum()),
         layout=table.layout.tool,
         header_rows=table.layout.header_rows,
@@ -169,7 +192,14 @@ def build_survey(
         len(duplicates),
         report.redactions,
     )
-    return LoadedSurvey(frame=frame, report=report, warnings=tuple(warnings), comment_fields=fields)
+    return LoadedSurvey(
+        frame=frame,
+        report=report,
+        warnings=tuple(warnings),
+        comment_fields=fields,
+        scale=choice,
+        header_row=table.layout.header_row,
+    )
 
 
 class _Rows:
@@ -263,6 +293,68 @@ def _mapped_columns(mapping: ColumnMapping) -> list[str]:
     return list(dict.fromkeys(n for n in names if n))
 
 
+def _group_columns(mapping: ColumnMapping, layout: TableLayout) -> list[str]:
+    """The tool's NPS group columns derived from the score column (Qualtrics' Q1_NPS_GROUP)."""
+    return [g for g, score in layout.nps_groups.items() if score == mapping.score]
+
+
+def _mixed_scales(frame: pd.DataFrame, mapping: ColumnMapping, scale: str) -> tuple[str, ...]:
+    groups: dict[str, np.ndarray] = {s: frame[s].to_numpy(dtype=object) for s in mapping.segments}
+    dates = frame["submitted_at"]
+    if dates.notna().any():
+        keys = (dates.dt.year * 100 + dates.dt.month).fillna(0).astype("int64").to_numpy()
+        codes, uniques = pd.factorize(keys)
+        names = np.array([f"{k // 100}-{k % 100:02d}" if k else "" for k in uniques], dtype=object)
+        groups["month"] = names[codes]
+    return mixed_scale_warnings(frame["score"].to_numpy(), frame["row"].to_numpy(), groups, scale)
+
+
+def _nps_group_disagreements(
+    cells: pd.DataFrame, frame: pd.DataFrame, mapping: ColumnMapping, layout: TableLayout
+) -> list[str]:
+    """Rows where the tool's own NPS group (never used as a score) disagrees with the score."""
+    out = []
+    for group_column in _group_columns(mapping, layout):
+        if group_column not in cells.columns:
+            continue
+        stated = cells.loc[frame["row"].to_numpy(), group_column].map(nps_group_of).to_numpy()
+        scores = frame["score"].to_numpy()
+        expected = np.where(scores >= 9, "promoter", np.where(scores >= 7, "passive", "detractor"))
+        wrong = np.array([g is not None and g != e for g, e in zip(stated, expected, strict=True)])
+        if not wrong.any():
+            continue
+        rows = frame["row"].to_numpy()[wrong]
+        shown = ", ".join(
+            f"row {r} (score {sc}, group {g})"
+            for r, sc, g in list(zip(rows, scores[wrong], stated[wrong], strict=True))[:10]
+        )
+        out.append(
+            f"the export's NPS group column {group_column!r} disagrees with the score "
+            f"{mapping.score!r} in {int(wrong.sum())} row(s): {shown}"
+            + (", ..." if wrong.sum() > 10 else "")
+            + "; the score is used (promoter 9-10, passive 7-8, detractor 0-6)"
+        )
+    return out
+
+
+_GROUP_WORDS = (
+    ("detractor", ("detract", "kritik", "kritiker", "arvostel", "1")),
+    ("passive", ("passi", "neutra", "2")),
+    ("promoter", ("promot", "ambassad", "suosittel", "3")),
+)
+
+
+def nps_group_of(value: object) -> str | None:
+    """A survey tool's NPS group cell ("3", "Promoter", "Kritiker"): its group, or None."""
+    text = str(value).strip().casefold()
+    if not text:
+        return None
+    for group, words in _GROUP_WORDS:
+        if any(text == w if w.isdigit() else text.startswith(w) for w in words):
+            return group
+    return None
+
+
 def _mapped_labels(mapping: ColumnMapping, layout: TableLayout) -> dict[str, str]:
     return {n: layout.labels[n] for n in _mapped_columns(mapping) if n in layout.labels}
 
@@ -287,13 +379,20 @@ def _tidy_frame(
     missing_id = response_id == ""
     response_id[missing_id] = [str(r) for r in row_numbers[missing_id.to_numpy()]]
 
+    granularity: str | None = None
     if mapping.date is None:
         submitted = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
     else:
         raw_dates = text(mapping.date)
-        parsed = parse_date_column(
-            raw_dates.to_numpy(dtype=object), layout.timezones.get(mapping.date)
-        )
+        values = raw_dates.to_numpy(dtype=object)
+        granularity = period_granularity(values)
+        if granularity:
+            parsed = parse_period_column(values)
+        else:
+            parsed = parse_date_column(values, layout.timezones.get(mapping.date))
+            if _named_like_period(mapping.date, layout):
+                # A workbook's month cells ("mmm-yy") are dates on the 1st: still months.
+                granularity = first_of_period(parsed)
         submitted = pd.Series(parsed, index=index, dtype="datetime64[ns]")
         bad = (raw_dates != "").to_numpy() & np.isnat(parsed)
         unreadable = [
@@ -302,10 +401,18 @@ def _tidy_frame(
         ]
         if unreadable:
             first_row, first_value = unreadable[0]
+            kind = f"{granularity}s" if granularity else "dates"
             warnings.append(
                 f"{len(unreadable)} of {len(rows)} values in date column {mapping.date!r} "
-                f"could not be read as dates (first: row {first_row}, {first_value!r}); "
+                f"could not be read as {kind} (first: row {first_row}, {first_value!r}); "
                 "those rows are kept without a date"
+            )
+        if granularity:
+            warnings.append(
+                f"the time column {mapping.date!r} holds {granularity}s, not dates: figures "
+                f"are given by {granularity}"
+                + (" and quarter" if granularity == "month" else "")
+                + ", never by a finer period"
             )
 
     columns: dict[str, pd.Series] = {
@@ -317,7 +424,16 @@ def _tidy_frame(
     }
     for segment in mapping.segments:
         columns[segment] = text(segment)
-    return pd.DataFrame(columns)
+    frame = pd.DataFrame(columns)
+    if granularity:
+        frame.attrs[TIME_GRANULARITY_ATTR] = granularity
+    return frame
+
+
+def _named_like_period(name: str, layout: TableLayout) -> bool:
+    return any(
+        header_rank(text, PERIOD_WORDS) is not None for text in (name, layout.labels.get(name, ""))
+    )
 
 
 def _nothing_usable(rows_read: int, skipped: list[SkippedRow], source: str, scale: str) -> str:

@@ -21,6 +21,9 @@ from voc.types import SkippedRow
 _SHARE_LIMIT = 100_000
 LAYOUT_ATTR = "voc_layout"
 _BLOCK_ROWS = 4096
+#: A field longer than this (the csv module's own default limit, 128 kB) is no survey
+#: answer: its row is skipped and reported, the rest of the file is read.
+MAX_FIELD_CHARS = 131_072
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,6 +103,9 @@ def table_from_records(
     builder = _ColumnBuilder(width)
     skipped: list[SkippedRow] = []
     for row, fields in records:
+        if fields and max(map(len, fields)) > MAX_FIELD_CHARS:
+            skipped.append(_oversized(row, fields, names))
+            continue
         if len(fields) != width:
             if len(fields) > width and any(f.strip() for f in fields[width:]):
                 values = [f.strip() for f in fields]
@@ -148,6 +154,21 @@ def table_from_records(
         skipped=tuple(skipped),
         notes=notes,
         layout=table_layout,
+    )
+
+
+def _oversized(row: int, fields: Sequence[str], names: Sequence[str | None]) -> SkippedRow:
+    position = max(range(len(fields)), key=lambda i: len(fields[i]))
+    name = names[position] if position < len(names) else None
+    column = name or f"Column {column_letter(position)}"
+    return SkippedRow(
+        row=row,
+        column=column,
+        value=fields[position][:200],
+        reason=(
+            f"a field of {len(fields[position]):,} characters (more than "
+            f"{MAX_FIELD_CHARS:,}) cannot be a survey answer; the row is left out"
+        ),
     )
 
 

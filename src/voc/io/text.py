@@ -12,8 +12,11 @@ import csv
 import io
 import logging
 import re
+import sys
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import BinaryIO
 
 from voc.errors import InputError
@@ -28,6 +31,17 @@ _SAMPLE_CHARS = 64 * 1024
 _SAMPLE_RECORDS = 200
 _CHUNK = 4 * 1024 * 1024
 _SEP_LINE = re.compile(r'^"?sep=(.)"?[ \t]*(?:\r\n|\n|\r|$)', re.IGNORECASE)
+# Control characters other than tab and line breaks: never part of a survey answer. A few
+# inside a comment (NUL bytes from an export tool, a paste) are removed; a file is called
+# binary only when they make up more than this share of it.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
+_OTHER_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+BINARY_SHARE = 0.05
+# The csv module's own limit (128 kB per field) would abandon the whole file at one huge
+# comment; the size of each field is checked per row instead (see table.MAX_FIELD_CHARS),
+# and the whole file is already bounded by max_upload_mb.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
 def read_text_table(
@@ -54,7 +68,10 @@ def read_text_table(
     )
     logger.info("reading %s as text: encoding %s, delimiter %r", name, encoding, delimiter)
 
-    records = _numbered_records(stream, encoding, errors, delimiter, skip_line=declared is not None)
+    cleaned = _control_cleaner(stream, encoding, name)
+    records = _numbered_records(
+        stream, encoding, errors, delimiter, skip_line=declared is not None, cleaned=cleaned
+    )
     header, layout, body = split_header(records)
     if not header:
         raise InputError(f"{name!r} is empty: expected a header row and at least one data row")
@@ -65,12 +82,15 @@ def read_text_table(
         file_type="csv",
         encoding=encoding,
         delimiter=delimiter,
-        notes=notes,
+        notes=notes + layout.notes,
         layout=layout,
     )
+    if cleaned is not None and cleaned.rows:
+        table = replace(table, notes=(*table.notes, cleaned.note()))
     last_row, last_cells = _last_record(table)
-    if last_cells and _ends_inside_quotes(
-        last_cells, stream, encoding, errors, delimiter, declared
+    oversized = any(s.reason.startswith("a field") for s in table.skipped)
+    if (last_cells or oversized) and _ends_inside_quotes(
+        ["\n"] if oversized else last_cells, stream, encoding, errors, delimiter, declared
     ):
         raise InputError(
             "a quoted cell that starts in this row is never closed, so every line after it "
@@ -92,7 +112,7 @@ def detect_encoding(stream: BinaryIO, head: bytes, name: str) -> tuple[str, str,
         return _strict(stream, "utf-16", name), "strict", ()
     if _looks_like_utf16le(head):
         return _strict(stream, "utf-16-le", name), "strict", ()
-    if b"\x00" in head:
+    if _control_byte_share(head) > BINARY_SHARE:
         raise _binary_error(name)
     encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
     errors = "strict"
@@ -106,8 +126,9 @@ def detect_encoding(stream: BinaryIO, head: bytes, name: str) -> tuple[str, str,
     elif bad:
         # Five bytes are undefined in cp1252; latin-1 maps every byte.
         encoding = "cp1252" if _decodes(stream, "cp1252") else "latin-1"
-    if _control_share(_decode_head(head, encoding)) > 0.05:  # garbage bytes: ~25% controls
+    if _control_share(_decode_head(head, encoding)) > BINARY_SHARE:  # garbage: ~25% controls
         raise _binary_error(name)
+
     return encoding, errors, notes
 
 
@@ -163,14 +184,19 @@ def _consistency(sample: str, delimiter: str, truncated: bool) -> tuple[float, i
         return None
     if truncated and len(records) <= _SAMPLE_RECORDS and records:
         records.pop()  # the sample may end halfway through a record
-    if not records or len(records[0]) < 2:
+    if not records:
         return None
-    width = len(records[0])
-    body = records[1:]
-    if not body:
+    # The header is the first record as wide as most of them: title or notes rows above
+    # it (one or two cells) do not decide the delimiter.
+    widths = Counter(len(r) for r in records)
+    width = max(widths, key=lambda w: (widths[w], w))
+    if width < 2:
+        return None
+    # Rows above the header count against the delimiter: it must split them too.
+    if len(records) == 1:
         return 1.0, width
-    fitting = sum(1 for r in body if len(r) == width or (len(r) > width and not any(r[width:])))
-    return round(fitting / len(body), 2), width
+    fitting = sum(1 for r in records if len(r) == width or (len(r) > width and not any(r[width:])))
+    return round(fitting / len(records), 2), width
 
 
 def _numbered_records(
@@ -181,6 +207,7 @@ def _numbered_records(
     *,
     skip_line: bool,
     strict: bool = False,
+    cleaned: _CleanedRows | None = None,
 ) -> Iterator[tuple[int, list[str]]]:
     # A spreadsheet shows one row per record, however many lines a quoted comment spans.
     stream.seek(0)
@@ -192,6 +219,8 @@ def _numbered_records(
             text.readline()
         for fields in reader:
             row += 1
+            if cleaned is not None:
+                fields = cleaned.clean(row, fields)
             yield row, fields
     except csv.Error as exc:
         raise InputError(
@@ -303,6 +332,61 @@ def _looks_like_utf16le(data: bytes) -> bool:
     odd = sample[1::2]
     even = sample[0::2]
     return odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even)
+
+
+class _CleanedRows:
+    """Removes control characters from records and remembers which rows had them."""
+
+    def __init__(self) -> None:
+        self.rows: list[int] = []
+        self.removed = 0
+
+    def clean(self, row: int, fields: list[str]) -> list[str]:
+        if not any(_CONTROL_CHARS.search(f) for f in fields):
+            return fields
+        self.rows.append(row)
+        out = []
+        for f in fields:
+            text, count = _CONTROL_CHARS.subn("", f)
+            self.removed += count
+            out.append(text)
+        return out
+
+    def note(self) -> str:
+        shown = ", ".join(map(str, self.rows[:20])) + (", ..." if len(self.rows) > 20 else "")
+        return (
+            f"{self.removed} control character(s) (NUL or similar, not text) were removed "
+            f"from {len(self.rows)} row(s): {shown}; the rest of those rows is kept"
+        )
+
+
+def _control_cleaner(stream: BinaryIO, encoding: str, name: str) -> _CleanedRows | None:
+    """A cleaner when the records may hold control characters; InputError when too many.
+
+    UTF-16 has NUL bytes in every ASCII character, so its records are always checked;
+    other encodings only when a scan of the bytes finds a control byte.
+    """
+    if encoding.startswith("utf-16"):
+        return _CleanedRows()
+    count = _control_bytes_in(stream)
+    if not count:
+        return None
+    stream.seek(0, io.SEEK_END)
+    if count > BINARY_SHARE * stream.tell():
+        raise _binary_error(name)
+    return _CleanedRows()
+
+
+def _control_bytes_in(stream: BinaryIO) -> int:
+    stream.seek(0)
+    count = 0
+    while chunk := stream.read(_CHUNK):
+        count += len(chunk.translate(None, _OTHER_BYTES))
+    return count
+
+
+def _control_byte_share(data: bytes) -> float:
+    return len(data.translate(None, _OTHER_BYTES)) / len(data) if data else 0.0
 
 
 def _control_share(text: str) -> float:

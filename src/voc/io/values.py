@@ -43,7 +43,7 @@ def read_score(raw: str) -> ScoreReading:
 
 
 def score_problem(reading: ScoreReading, scale: str) -> str | None:
-    """Why a score cannot be used on ``scale`` ("0-10" or "1-10"), or None when it can."""
+    """Why a score cannot be used on ``scale`` ("0-10", "1-10", "1-5", "1-7"), or None."""
     if reading.is_empty:
         return "score is empty"
     if reading.number is None:
@@ -51,8 +51,8 @@ def score_problem(reading: ScoreReading, scale: str) -> str | None:
     whole = reading.whole
     if whole is None:
         return f"{reading.text!r} is not a whole number {scale}"
-    low = 1 if scale == "1-10" else 0
-    if not low <= whole <= 10:
+    low, high = (int(part) for part in scale.split("-"))
+    if not low <= whole <= high:
         return f"{reading.text!r} is out of range {scale}"
     return None
 
