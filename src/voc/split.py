@@ -54,6 +54,7 @@ def survey_metric(loaded: LoadedSurvey, settings: Settings) -> ScaleInfo:
         header=_header(loaded),
         setting=settings.scale,
         loaded_scale=loaded.report.scale,
+        loaded_reason=loaded.report.scale_reason,
     )
 
 

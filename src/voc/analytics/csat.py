@@ -49,6 +49,7 @@ def metric_of(
     header: str = "",
     setting: str = "auto",
     loaded_scale: str = "",
+    loaded_reason: str = "",
 ) -> ScaleInfo:
     """Whether scores are NPS or CSAT, on which scale, and why.
 
@@ -60,7 +61,7 @@ def metric_of(
     values = np.asarray(scores, dtype="int64")
     if loaded_scale in CSAT_SCALES:
         scale: CsatScale = "1-7" if loaded_scale == "1-7" else "1-5"
-        reason = f"The scale is CSAT {scale} because the export says so."
+        reason = loaded_reason or f"The scale is CSAT {scale} because the export says so."
         return ScaleInfo(scale=scale, metric="csat", rule=csat_rule(scale), reason=reason)
     says_1_7 = setting == "auto" and bool(_SAYS_1_7.search(header))
     if setting == "1-7" or says_1_7:
