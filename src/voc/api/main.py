@@ -23,6 +23,7 @@ from voc.api.routers import (
     health,
     jobs,
     results,
+    results_csat,
     taxonomy,
     uploads,
     web,
@@ -110,7 +111,7 @@ def create_app(settings: Settings | None = None, *, analyzer: Analyzer | None = 
     app.include_router(health.router)
     app.include_router(web.router)
     app.include_router(analyses.router, prefix="/v1")
-    for router in (uploads, jobs, results, exports, taxonomy, classify, workspace):
+    for router in (uploads, jobs, results, results_csat, exports, taxonomy, classify, workspace):
         app.include_router(router.router, prefix="/v1")
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

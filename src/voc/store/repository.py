@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from voc.store.csat_queries import CsatQueries
 from voc.store.errors import ConflictError, NotFoundError
 from voc.store.models import (
     TENANT_TABLES,
@@ -107,6 +108,7 @@ class WorkspaceRepository:
         self.session = session
         self.workspace_id = workspace_id
         self.results = ResultQueries(session, workspace_id)
+        self.csat = CsatQueries(session, workspace_id)
 
     # --- helpers ------------------------------------------------------------------
     def _one(self, model: Any, ident: str, kind: str) -> Any:
@@ -249,6 +251,8 @@ class WorkspaceRepository:
                 "period": r.submitted_at.strftime("%Y-%m") if r.submitted_at else None,
                 "comment": r.comment,
                 "segments": r.segments,
+                "csat_score": r.csat_score,
+                "csat_scale": r.csat_scale,
             }
             for r in rows
         ]
