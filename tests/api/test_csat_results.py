@@ -190,3 +190,17 @@ def test_two_csat_scales_are_never_pooled(service: TestClient, tenant_a: Tenant)
     assert seven_only["overall"]["satisfied"] == 2 and seven_only["overall"]["top_box_min"] == 6
     five = service.get("/v1/results/csat?scale=1-5", headers=headers).json()
     assert five["overall"]["n"] == 24
+
+
+def test_csat_results_stay_in_their_workspace(
+    service: TestClient, tenant_a: Tenant, tenant_b: Tenant
+) -> None:
+    upload_b = _commit_and_analyse(service, tenant_b, FIXTURE.read_bytes(), "kundtjanst.csv")
+    headers = tenant_a.headers("viewer")
+    assert service.get("/v1/results/csat", headers=headers).json()["overall"]["n"] == 0
+    assert service.get("/v1/results/csat/themes", headers=headers).json() == []
+    assert service.get("/v1/results/csat/improvement-areas", headers=headers).json() == []
+    by_id = service.get(f"/v1/results/csat?upload_id={upload_b}", headers=headers)
+    assert by_id.status_code == 404
+    own = service.get("/v1/results/csat", headers=tenant_b.headers("viewer")).json()
+    assert own["overall"]["n"] == 24
