@@ -55,6 +55,7 @@ def csat_theme_impact(
     polarity = Counter(h.polarity for _, h in hits)
     impact = stats.impact or 0.0
     satisfied_side = impact >= 0
+    mentioned = bool(stats.n_comments)
     return CsatThemeImpact(
         theme_id=stats.theme_id,
         label=theme.label(settings.report_language),
@@ -63,12 +64,13 @@ def csat_theme_impact(
         share=stats.share,
         csat_with=stats.csat_with,
         csat_without=stats.csat_without,
-        impact=stats.impact,
-        impact_ci_low=stats.ci_low,
-        impact_ci_high=stats.ci_high,
-        share_impact=stats.share_impact,
-        share_impact_ci_low=stats.share_ci_low,
-        share_impact_ci_high=stats.share_ci_high,
+        # A theme nobody mentions has no impact to estimate: null, not a measured 0.
+        impact=stats.impact if mentioned else None,
+        impact_ci_low=stats.ci_low if mentioned else None,
+        impact_ci_high=stats.ci_high if mentioned else None,
+        share_impact=stats.share_impact if mentioned else None,
+        share_impact_ci_low=stats.share_ci_low if mentioned else None,
+        share_impact_ci_high=stats.share_ci_high if mentioned else None,
         positive=polarity[Polarity.POSITIVE],
         negative=polarity[Polarity.NEGATIVE],
         neutral=polarity[Polarity.NEUTRAL],

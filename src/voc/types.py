@@ -79,7 +79,10 @@ class LoadReport(_Record):
     rows_used: int
     skipped: list[SkippedRow] = Field(default_factory=list)
     mapping: ColumnMapping
-    scale: str = Field(description="'0-10' or '1-10' (NPS); '1-5' or '1-7' (CSAT), from the setting, the question text or the data (see scale_reason)")
+    scale: str = Field(
+        description="'0-10' or '1-10' (NPS); '1-5' or '1-7' (CSAT), from the setting, "
+        "the question text or the data (see scale_reason)"
+    )
     scale_reason: str = ""
     empty_comments: int = 0
     layout: str = Field(

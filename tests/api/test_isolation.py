@@ -31,6 +31,9 @@ BY_ID: list[tuple[str, str, dict[str, Any] | None]] = [
     ("GET", "/v1/results/themes?upload_id={upload}", None),
     ("GET", "/v1/results/improvement-areas?upload_id={upload}", None),
     ("GET", "/v1/results/comments?upload_id={upload}", None),
+    ("GET", "/v1/results/csat?upload_id={upload}", None),
+    ("GET", "/v1/results/csat/themes?upload_id={upload}", None),
+    ("GET", "/v1/results/csat/improvement-areas?upload_id={upload}", None),
     ("GET", "/v1/exports/comments.csv?upload_id={upload}", None),
     ("GET", "/v1/exports/comments.xlsx?upload_id={upload}", None),
     ("GET", "/v1/cases/{case}", None),
@@ -60,7 +63,8 @@ LISTS = [
 ]
 OPEN = {"/healthz", "/readyz", "/v1/analyses", "/v1/classify", "/v1/workspace", "/v1/taxonomy",
         "/v1/results/nps", "/v1/results/themes", "/v1/results/improvement-areas",
-        "/v1/exports/comments.xlsx"}  # fmt: skip
+        "/v1/exports/comments.xlsx", "/v1/results/csat", "/v1/results/csat/themes",
+        "/v1/results/csat/improvement-areas"}  # fmt: skip
 
 
 @pytest.fixture()

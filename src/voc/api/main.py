@@ -26,6 +26,7 @@ from voc.api.routers import (
     health,
     jobs,
     results,
+    results_csat,
     taxonomy,
     uploads,
     web,
@@ -123,7 +124,17 @@ def create_app(settings: Settings | None = None, *, analyzer: Analyzer | None = 
     app.include_router(analyses.router, prefix="/v1")
     app.include_router(portal.router)
     portal.mount_static(app)
-    for router in (uploads, jobs, results, exports, taxonomy, classify, workspace, cases):
+    for router in (
+        uploads,
+        jobs,
+        results,
+        results_csat,
+        exports,
+        taxonomy,
+        classify,
+        workspace,
+        cases,
+    ):
         app.include_router(router.router, prefix="/v1")
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

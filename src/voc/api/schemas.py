@@ -147,6 +147,9 @@ class CommentOut(BaseModel):
     response_id: str
     score: int
     nps_group: NpsGroup | None = Field(description="None for a CSAT survey's response")
+    csat_score: int | None = Field(
+        default=None, description="The CSAT answer (1-5 or 1-7), where the response has one"
+    )
     submitted_at: Timestamp | None
     comment: str
     language: str | None

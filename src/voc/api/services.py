@@ -56,6 +56,7 @@ def comment_out(c: CommentRecord) -> CommentOut:
         response_id=c.response_id,
         score=c.score,
         nps_group=NpsGroup(c.nps_group) if c.nps_group else None,
+        csat_score=c.csat_score,
         submitted_at=c.submitted_at,
         comment=c.comment,
         language=c.language,

@@ -106,6 +106,10 @@ class Response(Base):
     language: Mapped[str | None] = mapped_column(String(8), default=None)
     language_confidence: Mapped[float | None] = mapped_column(Float, default=None)
     segments: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The answer to a CSAT question (1-5 or 1-7), where the row has one: a CSAT survey's rows
+    # (whose nps_group is "") and the second question of an export asking NPS and CSAT.
+    csat_score: Mapped[int | None] = mapped_column(Integer, default=None)
+    csat_scale: Mapped[str | None] = mapped_column(String(3), default=None)
 
 
 class ThemeAssignmentRow(Base):

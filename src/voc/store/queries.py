@@ -117,7 +117,9 @@ class ResultQueries:
 
     def theme_counts(self, f: ResultFilters) -> ThemeCounts:
         """Everything theme impact and sentiment need, aggregated in the database (2 queries)."""
-        where = self._where(f)
+        # NPS answers only: a CSAT survey's rows (no NPS group) count in neither the
+        # commented total nor the themes' spans.
+        where = [*self._where(f), Response.nps_group != ""]
         commented = func.sum(case((Response.comment != "", 1), else_=0))
         *groups, n_commented = self.session.execute(
             select(*self._group_columns(), commented).where(*where)
@@ -273,6 +275,7 @@ class ResultQueries:
                 language=r.language,
                 segments=dict(r.segments or {}),
                 themes=tuple(hits[r.id]),
+                csat_score=r.csat_score,
             )
             for r in responses
         ]

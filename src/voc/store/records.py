@@ -87,6 +87,7 @@ class CommentRecord:
     language: str | None
     segments: dict[str, str]
     themes: tuple[HitRecord, ...] = ()
+    csat_score: int | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,9 @@ class ResponseRow:
     submitted_at: datetime | None
     comment: str
     segments: dict[str, str]
+    # The row's CSAT answer and its scale ("1-5", "1-7"), where it has one.
+    csat_score: int | None = None
+    csat_scale: str | None = None
 
 
 @dataclass(frozen=True)

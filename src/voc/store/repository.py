@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from voc.store.csat_queries import CsatQueries
 from voc.store.errors import ConflictError, NotFoundError
 from voc.store.models import (
     TENANT_TABLES,
@@ -108,6 +109,7 @@ class WorkspaceRepository:
         self.workspace_id = workspace_id
         self.scope = scope  # a seller's segments: result queries see only those responses
         self.results = ResultQueries(session, workspace_id, scope)
+        self.csat = CsatQueries(session, workspace_id, scope)
 
     # --- helpers ------------------------------------------------------------------
     def _one(self, model: Any, ident: str, kind: str) -> Any:
@@ -250,6 +252,8 @@ class WorkspaceRepository:
                 "period": r.submitted_at.strftime("%Y-%m") if r.submitted_at else None,
                 "comment": r.comment,
                 "segments": r.segments,
+                "csat_score": r.csat_score,
+                "csat_scale": r.csat_scale,
             }
             for r in rows
         ]

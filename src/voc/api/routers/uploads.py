@@ -8,12 +8,11 @@ from fastapi import APIRouter, Depends, File, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
 
 from voc.api.deps import Analyst, Repo, Viewer, Workspace, get_settings
-from voc.api.ingest import preview_rows, read_limited, read_upload, response_rows
+from voc.api.ingest import preview_rows, read_limited, read_upload, responses_to_store
 from voc.api.problems import AUTH_RESPONSES, PROBLEM
 from voc.api.schemas import CommitRequest, UploadOut, UploadPreview
 from voc.config import Settings
 from voc.io import ColumnOverrides
-from voc.split import survey_metric
 from voc.store.records import UploadRecord
 
 router = APIRouter(prefix="/uploads", tags=["uploads"], responses=AUTH_RESPONSES)
@@ -101,8 +100,9 @@ def commit_upload(
         response_id=body.id_col or found.response_id,
         segments=tuple(body.segment_cols if body.segment_cols is not None else found.segments),
     )
-    _, loaded = read_upload(content, filename, overrides, settings)
-    rows = response_rows(loaded, survey_metric(loaded, settings).metric)
+    loaded, rows = responses_to_store(
+        content, filename, overrides, settings, find_second_question=body.score_col is None
+    )
     with workspace.writing() as repo:
         upload = repo.commit_upload(
             upload_id,
