@@ -19,7 +19,8 @@ from voc.errors import InputError
 FIELDS = ("name", "date", "segment", "theme")
 
 
-def _action(values: dict[str, object], where: str) -> Action:
+def parse_action(values: dict[str, object], where: str) -> Action:
+    """One action from its fields; ``where`` names it in errors."""
     unknown = set(values) - set(FIELDS)
     if unknown:
         raise InputError(f"{where}: unknown fields {sorted(unknown)}; expected {list(FIELDS)}")
@@ -50,7 +51,7 @@ def load_actions(path: Path | str) -> list[Action]:
     if path.suffix.lower() == ".csv":
         with path.open(encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.DictReader(handle))
-        return [_action(dict(r), f"{path}, row {i}") for i, r in enumerate(rows, start=2)]
+        return [parse_action(dict(r), f"{path}, row {i}") for i, r in enumerate(rows, start=2)]
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     except yaml.YAMLError as exc:
@@ -63,7 +64,7 @@ def load_actions(path: Path | str) -> list[Action]:
     for i, entry in enumerate(data, start=1):
         if not isinstance(entry, dict):
             raise InputError(f"{path}, action {i}: expected a mapping with {list(FIELDS)}")
-        out.append(_action(entry, f"{path}, action {i}"))
+        out.append(parse_action(entry, f"{path}, action {i}"))
     return out
 
 
