@@ -18,10 +18,12 @@ from voc import __version__
 from voc.api import problems
 from voc.api.routers import (
     analyses,
+    business,
     classify,
     exports,
     health,
     jobs,
+    responses,
     results,
     taxonomy,
     uploads,
@@ -106,6 +108,8 @@ def create_app(settings: Settings | None = None, *, analyzer: Analyzer | None = 
     app.include_router(web.router)
     app.include_router(analyses.router, prefix="/v1")
     for router in (uploads, jobs, results, exports, taxonomy, classify, workspace):
+        app.include_router(router.router, prefix="/v1")
+    for router in (responses, business):
         app.include_router(router.router, prefix="/v1")
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

@@ -19,6 +19,7 @@ import pandas as pd
 from voc.errors import VocError
 from voc.io import LoadedSurvey
 from voc.jobs.analyzers import AnalyzerPool
+from voc.jobs.business import deliver_report_alerts, with_business
 from voc.logs import log_context
 from voc.store import Store
 from voc.store.models import utcnow
@@ -144,6 +145,8 @@ def _run_analysis(store: Store, pool: AnalyzerPool, workspace_id: str, run_id: s
     progress = ProgressWriter(store, workspace_id, run_id)
     try:
         analyzer = pool.for_job(store, workspace_id, taxonomy)
+        # The workspace's customer file and actions (voc.jobs.business), when it has any.
+        survey = with_business(store, workspace_id, survey, pool.settings)
         report = analyzer.analyze_loaded(survey, progress=progress)
     except VocError as exc:
         # The same input fails the same way on a retry: record why and stop.
@@ -157,4 +160,5 @@ def _run_analysis(store: Store, pool: AnalyzerPool, workspace_id: str, run_id: s
     summary = report.model_dump(mode="json", exclude={"comment_results"})
     with store.workspace(workspace_id) as repo:
         repo.save_results(run_id, run.upload_id, found_themes(report), summary)
+    deliver_report_alerts(store, pool.settings, workspace_id, run.upload_id, run_id, survey, report)
     log.info("job %s: done, %d responses", run_id, len(report.comment_results))
