@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+from dataclasses import replace
 
 from voc.analytics.actions import Action
 from voc.config import Settings
@@ -35,30 +36,34 @@ def with_business(
     if latest is None and not actions:
         return survey
     record = latest[0] if latest else None
+    notes: list[str] = []
     try:
         customers = (
             read_customers(io.BytesIO(latest[1]), filename=latest[0].filename, settings=settings)
             if latest is not None
             else None
         )
-        return join_loaded_survey(
+        joined = join_loaded_survey(
             survey,
             customers,
-            actions=actions,
             key=record.key if record else None,
             revenue=record.revenue_column if record else None,
             owner=record.owner_column if record else None,
         )
     except InputError as exc:
-        note = f"customer file #{record.number if record else '?'} not joined: {exc}"
-        joined = join_loaded_survey(survey, None, actions=actions)
-        return JoinedSurvey(
-            frame=joined.frame,
-            report=joined.report,
-            warnings=(*joined.warnings, note),
-            comment_fields=joined.comment_fields,
-            actions=joined.actions,
-        )
+        notes.append(f"customer file #{record.number if record else '?'} not joined: {exc}")
+        joined = join_loaded_survey(survey, None)
+    # An action about a segment this upload lacks is reported, not allowed to fail the job.
+    usable = []
+    for action in actions:
+        part = action.segment_parts()
+        if part is not None and part[0] not in joined.frame.columns:
+            notes.append(
+                f"action {action.name!r} not followed up: this upload has no column {part[0]!r}"
+            )
+        else:
+            usable.append(action)
+    return replace(joined, warnings=(*joined.warnings, *notes), actions=tuple(usable))
 
 
 def deliver_report_alerts(
