@@ -116,6 +116,13 @@ class AnswerIn(BaseModel):
         "one, a hash of respondent, date, score and comment is used",
     )
 
+    @field_validator("date")
+    @classmethod
+    def _plausible_date(cls, value: datetime | None) -> datetime | None:
+        if value is not None and not 1900 <= value.year <= 2100:
+            raise ValueError(f"{value.isoformat()} is not a plausible answer date (1900-2100)")
+        return value
+
     @field_validator("segments")
     @classmethod
     def _segment_names(cls, value: dict[str, str]) -> dict[str, str]:
