@@ -218,3 +218,7 @@ def test_bad_business_input_is_named(client: TestClient, tenant: Tenant) -> None
         headers=admin,
     )
     assert bad_action.status_code == 422
+    unknown_theme = client.post(
+        "/v1/actions", json={"name": "X", "date": "2026-01-01", "theme": "nope"}, headers=admin
+    )
+    assert unknown_theme.status_code == 422 and "'nope'" in unknown_theme.json()["detail"]

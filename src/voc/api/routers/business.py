@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Query, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
 
-from voc.api.deps import Admin, Analyst, Repo, Viewer, get_settings, get_store
+from voc.api.deps import Admin, Analyst, Repo, Viewer, get_pool, get_settings, get_store
 from voc.api.ingest import read_limited
 from voc.api.problems import AUTH_RESPONSES, PROBLEM
 from voc.api.schemas_business import (
@@ -26,8 +26,11 @@ from voc.api.schemas_business import (
 )
 from voc.config import Settings
 from voc.delivery import deliver_pending
+from voc.errors import InputError
 from voc.io.actions import parse_action
 from voc.io.customers import CustomerTable, read_customers, type_customers
+from voc.jobs import AnalyzerPool
+from voc.jobs.analyzers import taxonomy_of
 from voc.store import ConflictError, Store
 from voc.store.business import BusinessRepository
 
@@ -223,8 +226,16 @@ def list_actions(business: Business) -> list[ActionOut]:
     summary="Record an action (campaign, training) whose effect later reports follow up",
     responses=INVALID,
 )
-def create_action(body: ActionIn, business: Business) -> ActionOut:
+def create_action(
+    body: ActionIn, repo: Repo, pool: Annotated[AnalyzerPool, Depends(get_pool)]
+) -> ActionOut:
+    """The theme, when given, must be a theme of the workspace's current taxonomy."""
     action = parse_action(body.model_dump(), "action")
+    if action.theme is not None:
+        ids = taxonomy_of(repo.latest_taxonomy(), pool.base.taxonomy).ids
+        if action.theme not in ids:
+            raise InputError(f"unknown theme {action.theme!r}; themes: {list(ids)}")
+    business = _business(repo)
     record = business.add_action(action.name, action.date, action.segment, action.theme)
     return ActionOut.model_validate(record)
 
