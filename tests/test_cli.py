@@ -4,6 +4,7 @@ import csv
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -190,3 +191,68 @@ def test_an_export_mixing_survey_kinds_gets_one_report_per_kind(
     assert [c["row"] for c in transactional["comment_results"]] == [4, 5, 6]
     assert any("3 transactional responses of the 5" in w for w in transactional["warnings"])
     assert "relational responses (2)" in result.output
+
+
+def test_analyze_with_customers_and_actions_prints_the_business_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    export = pd.DataFrame(
+        {
+            "Datum": [f"2025-{m:02d}-10" for m in range(1, 13)] * 4,
+            "Betyg": [2, 9, 10, 5, 8, 9, 3, 10, 7, 9, 1, 10] * 4,
+            "Kommentar": ["Fel på fakturan", "Bra", "Toppen", "Dyrt", "Ok", "Bra"] * 8,
+            "Kundnummer": [f"K{i % 16}" for i in range(48)],
+        }
+    )
+    customers = pd.DataFrame(
+        {
+            "Kundnummer": [f"K{i}" for i in range(16)] + ["K99"],
+            "Prisplan": ["Bas", "Premium"] * 8 + ["Bas"],
+            "Omsättning": [f"{(i + 1) * 100} 000" for i in range(17)],
+            "Säljare": ["Åsa", "Per", "Lena", "Ali"] * 4 + ["Åsa"],
+        }
+    )
+    export.to_csv(tmp_path / "export.csv", index=False)
+    customers.to_csv(tmp_path / "kunder.csv", index=False, sep=";", encoding="cp1252")
+    actions = tmp_path / "actions.csv"
+    added = _run(
+        "actions", "add", "-f", str(actions), "--name", "Fakturakurs", "--date", "2025-07-01",
+        "--segment", "Prisplan=Premium", "--theme", "billing", monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    result = _run(
+        "analyze", str(tmp_path / "export.csv"), "--customers", str(tmp_path / "kunder.csv"),
+        "--actions", str(actions), "--out", str(tmp_path / "out"), monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "48 responses matched" in result.output
+    assert "1 of 17 accounts without a response" in result.output
+    assert "Revenue-weighted NPS" in result.output
+    assert "Revenue at risk" in result.output
+    assert "Action 'Fakturakurs'" in result.output
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert report["business"]["join"]["silent_accounts"] == ["K99"]
+    assert report["business"]["revenue_at_risk"]["accounts"][0]["owner"] in {
+        "Åsa",
+        "Per",
+        "Lena",
+        "Ali",
+    }
+    assert "Revenue at risk" in (tmp_path / "out" / "report.html").read_text()
+
+
+def test_customer_file_with_duplicated_accounts_fails_naming_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pd.DataFrame({"Kundnummer": ["K1", "K2"], "Betyg": [9, 3], "Kommentar": ["a", "b"]}).to_csv(
+        tmp_path / "export.csv", index=False
+    )
+    pd.DataFrame({"Kundnummer": ["K1", "K1"], "Plan": ["Bas", "Premium"]}).to_csv(
+        tmp_path / "kunder.csv", index=False
+    )
+    result = _run(
+        "analyze", str(tmp_path / "export.csv"), "--customers", str(tmp_path / "kunder.csv"),
+        "--out", str(tmp_path / "out"), monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "'K1' in rows 2, 3" in result.output

@@ -7,18 +7,23 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from voc.analytics.results import RankedTheme
+from voc.cli_business import actions_app, print_business
 from voc.config import Settings
-from voc.errors import VocError
+from voc.errors import InputError, VocError
 from voc.io.mapping import describe_load
 from voc.nlp.language_names import language_name
 from voc.types import Report
+
+if TYPE_CHECKING:
+    from voc.io import ColumnOverrides
+    from voc.pipeline import Analyzer, ProgressCallback
 
 app = typer.Typer(
     add_completion=False,
@@ -85,6 +90,22 @@ def analyze(
         typer.Option(help="Score scale: auto, 0-10 or 1-10 (NPS), 1-5 or 1-7 (CSAT)."),
     ] = None,
     lang: Annotated[str | None, typer.Option(help="Language of theme labels: en, sv, nb.")] = None,
+    customers: Annotated[
+        Path | None,
+        typer.Option(help="Customer file (CSV/XLSX, one row per account): price plan, revenue..."),
+    ] = None,
+    customer_key: Annotated[
+        str | None, typer.Option(help="Join column in both files (default: found).")
+    ] = None,
+    revenue_col: Annotated[
+        str | None, typer.Option(help="Annual revenue column of the customer file.")
+    ] = None,
+    owner_col: Annotated[
+        str | None, typer.Option(help="Account owner (seller) column of the customer file.")
+    ] = None,
+    actions: Annotated[
+        Path | None, typer.Option(help="Actions file to follow up (voc actions add).")
+    ] = None,
 ) -> None:
     """Analyse an NPS or CSAT export: score with CI, themes, impact, improvement areas, quotes.
 
@@ -123,9 +144,15 @@ def analyze(
                     tasks[stage] = bar.add_task(_STAGES.get(stage, stage), total=total)
                 bar.update(tasks[stage], completed=done, total=total)
 
-            reports = Analyzer(settings).analyze_by_kind(
-                file, overrides=overrides, progress=progress
-            )
+            if customers is not None or actions is not None:
+                reports = _analyze_business(
+                    Analyzer(settings), file, overrides, progress, settings,
+                    customers, customer_key, revenue_col, owner_col, actions,
+                )  # fmt: skip
+            else:
+                reports = Analyzer(settings).analyze_by_kind(
+                    file, overrides=overrides, progress=progress
+                )
         # An export that mixes survey kinds gets one report per kind, never a pooled one.
         written = {
             kind: write_report(report, out if len(reports) == 1 else out / kind)
@@ -144,6 +171,36 @@ def analyze(
     for files in written.values():
         console.print(f"\nWrote {files.report_json}, {files.comments_csv}, {files.report_html}")
     console.print(f"in {time.perf_counter() - started:.1f} s")
+
+
+def _analyze_business(
+    analyzer: Analyzer,
+    file: Path,
+    overrides: ColumnOverrides,
+    progress: ProgressCallback,
+    settings: Settings,
+    customers: Path | None,
+    key: str | None,
+    revenue: str | None,
+    owner: str | None,
+    actions: Path | None,
+) -> dict[str, Report]:
+    """The analysis with the customer file joined and the actions followed up."""
+    from voc.io.actions import load_actions
+    from voc.io.customers import read_customers
+
+    if actions is not None and not actions.exists():
+        raise InputError(f"actions file {str(actions)!r} not found")
+    return analyzer.analyze_business(
+        file,
+        read_customers(customers, settings=settings) if customers is not None else None,
+        customer_key=key,
+        revenue_column=revenue,
+        owner_column=owner,
+        actions=load_actions(actions) if actions is not None else (),
+        overrides=overrides,
+        progress=progress,
+    )
 
 
 def _progress() -> Progress:
@@ -242,6 +299,7 @@ def print_summary(report: Report, out: Console) -> None:
                     f"score {q.score})[/]"
                 )
     _print_actions(report, out)
+    print_business(report, out)
     if report.proposed_themes:
         top = ", ".join(f"{p.label} ({p.size})" for p in report.proposed_themes[:4])
         out.print(f"Proposed new themes among unmatched comments: {top} (see report.html)")
@@ -351,6 +409,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
 users_app = typer.Typer(help="People who sign in to the web portal (/login).", no_args_is_help=True)
 app.add_typer(users_app, name="users")
+app.add_typer(actions_app, name="actions")
 
 
 @db_app.command("upgrade")

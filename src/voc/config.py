@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ScaleSetting = Literal["auto", "0-10", "1-10", "1-5", "1-7"]
@@ -156,3 +156,30 @@ class Settings(BaseSettings):
         description="Log lines of `voc serve` and `voc worker`: one JSON object per line (time, "
         "level, logger, message, request/job/workspace id) or plain text.",
     )
+
+    # --- alerts that reach people: webhooks and e-mail (docs/service.md "Alerts") -----
+    webhook_max_attempts: int = Field(
+        default=5, ge=1, description="Tries per webhook delivery before it counts as failed."
+    )
+    webhook_backoff_s: float = Field(
+        default=1.0,
+        ge=0.0,
+        description="Wait before the second try; it doubles before each further one "
+        "(1, 2, 4, 8 s by default).",
+    )
+    webhook_timeout_s: float = Field(default=10.0, gt=0.0, description="Per HTTP request.")
+    webhook_disable_after: int = Field(
+        default=5,
+        ge=1,
+        description="A webhook whose deliveries failed this many times in a row is disabled "
+        "(re-enable it through the API).",
+    )
+    smtp_host: str | None = Field(
+        default=None, description="SMTP server for alert e-mail; None: no e-mail is sent."
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str | None = Field(default=None, description="SMTP login; None: no login.")
+    smtp_password: SecretStr | None = None
+    smtp_from: str = Field(default="voc@localhost", description="From address of alert e-mail.")
+    smtp_starttls: bool = Field(default=True, description="Upgrade the SMTP link with STARTTLS.")
+    smtp_timeout_s: float = Field(default=30.0, gt=0.0)

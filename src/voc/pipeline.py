@@ -31,6 +31,7 @@ from voc.analytics import (
     rank_themes,
     theme_impacts,
 )
+from voc.analytics.actions import Action
 from voc.analytics.csat import CsatScale
 from voc.analytics.kinds import kinds_of
 from voc.analytics.results import ScaleInfo
@@ -44,10 +45,12 @@ from voc.assemble import (
     theme_impact,
 )
 from voc.assemble_csat import csat_report
+from voc.business import business_report
 from voc.config import Settings
 from voc.errors import InputError, ModelNotFoundError
 from voc.io import ColumnOverrides, LoadedSurvey, load_survey
 from voc.io.columns import DetectedColumns, detect_columns
+from voc.io.customers import CustomerTable, load_joined_survey
 from voc.io.readers import read_table
 from voc.io.survey import build_survey
 from voc.io.table import RawTable
@@ -273,6 +276,37 @@ class Analyzer:
             for metric, part in parts.items()
         }
 
+    def analyze_business(
+        self,
+        source: Source,
+        customers: CustomerTable | None,
+        *,
+        customer_key: str | None = None,
+        revenue_column: str | None = None,
+        owner_column: str | None = None,
+        actions: Sequence[Action] = (),
+        filename: str | None = None,
+        overrides: ColumnOverrides | None = None,
+        progress: ProgressCallback = _no_progress,
+    ) -> dict[str, Report]:
+        """:meth:`analyze_by_kind` with the customer file joined and actions followed up;
+        each report's ``business`` holds what they add (see voc.io.customers)."""
+        loaded = load_joined_survey(
+            source,
+            customers,
+            actions=actions,
+            key=customer_key,
+            revenue=revenue_column,
+            owner=owner_column,
+            filename=filename,
+            overrides=overrides,
+            settings=self.settings,
+        )
+        return {
+            kind: self.analyze_loaded(part, progress=progress)
+            for kind, part in split_survey_by_kind(loaded).items()
+        }
+
     def analyze_loaded(
         self, loaded: LoadedSurvey, *, progress: ProgressCallback = _no_progress
     ) -> Report:
@@ -394,6 +428,7 @@ class Analyzer:
             ranking_method=analysis.ranked.method,
             alerts=analysis.alerts,
             what_if=analysis.what_if,
+            business=business_report(loaded, mentions, theme_ids, analysis.what_if, s),
         )
 
     def _analytics(

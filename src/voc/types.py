@@ -243,6 +243,7 @@ class CommentResult(_Record):
 
 # The analytics result records build on the records above (NpsEstimate, Quote, ...), so they
 # are imported only once those exist; voc.analytics imports voc.types first for the same reason.
+from voc.analytics.business_results import BusinessReport  # noqa: E402
 from voc.analytics.results import (  # noqa: E402
     AccountNps,
     Alert,
@@ -324,6 +325,13 @@ class Report(_Record):
     ranking_method: str = ""
     alerts: list[Alert] = Field(default_factory=list)
     what_if: list[WhatIf] = Field(default_factory=list)
+    # --- business: customer data and actions (docs: "Business") ---
+    business: BusinessReport | None = Field(
+        default=None,
+        description="Customer join, revenue-weighted NPS, revenue at risk, NPS by customer "
+        "attribute, drivers with customer variables, what-if in revenue, action follow-up; "
+        "None unless a customer file or actions were given",
+    )
 
     @property
     def n_responses(self) -> int:

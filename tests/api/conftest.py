@@ -26,7 +26,10 @@ from voc.store.testing import database_url  # noqa: F401 - a fixture
 @pytest.fixture()
 def fast_settings(fast_settings: Settings, database_url: str) -> Settings:  # noqa: F811
     """The fast settings on this test's own database (never ./voc.db)."""
-    return fast_settings.model_copy(update={"database_url": database_url})
+    # Webhooks that schemathesis registers point nowhere: fail fast, no backoff waits.
+    return fast_settings.model_copy(
+        update={"database_url": database_url, "webhook_backoff_s": 0.0, "webhook_timeout_s": 2.0}
+    )
 
 
 @pytest.fixture(scope="session")

@@ -38,6 +38,11 @@ BY_ID: list[tuple[str, str, dict[str, Any] | None]] = [
     ("GET", "/v1/exports/comments.xlsx?upload_id={upload}", None),
     ("GET", "/v1/cases/{case}", None),
     ("PATCH", "/v1/cases/{case}", {"status": "closed"}),
+    ("GET", "/v1/jobs/{job}/business", None),
+    ("DELETE", "/v1/webhooks/{webhook_id}", None),
+    ("POST", "/v1/webhooks/{webhook_id}/enable", None),
+    ("DELETE", "/v1/alert-recipients/{recipient_id}", None),
+    ("DELETE", "/v1/actions/{action_id}", None),
 ]
 # Routes that change data: a viewer key gets 403 on each.
 WRITES: list[tuple[str, str, dict[str, Any] | None]] = [
@@ -50,6 +55,15 @@ WRITES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("DELETE", "/v1/keys/{key}", None),
     ("DELETE", "/v1/workspace", None),
     ("PATCH", "/v1/cases/{case}", {"status": "closed"}),
+    ("POST", "/v1/responses", {"responses": [{"score": 1, "comment": "vi säger upp avtalet"}]}),
+    ("POST", "/v1/webhooks", {"url": "http://127.0.0.1:9/hook", "secret": "x" * 16}),
+    ("DELETE", "/v1/webhooks/{webhook_id}", None),
+    ("POST", "/v1/webhooks/{webhook_id}/enable", None),
+    ("POST", "/v1/alert-recipients", {"owner": "Anna", "email": "anna@example.se"}),
+    ("DELETE", "/v1/alert-recipients/{recipient_id}", None),
+    ("POST", "/v1/customers", None),
+    ("POST", "/v1/actions", {"name": "Training", "date": "2026-01-15"}),
+    ("DELETE", "/v1/actions/{action_id}", None),
 ]
 # Read-only routes without ids, and what must not leak through them.
 LISTS = [
@@ -60,6 +74,11 @@ LISTS = [
     "/v1/exports/comments.csv",
     "/v1/taxonomy/versions",
     "/v1/cases",
+    "/v1/webhooks",
+    "/v1/alert-recipients",
+    "/v1/deliveries",
+    "/v1/actions",
+    "/v1/customers/versions",
 ]
 OPEN = {"/healthz", "/readyz", "/v1/analyses", "/v1/classify", "/v1/workspace", "/v1/taxonomy",
         "/v1/results/nps", "/v1/results/themes", "/v1/results/improvement-areas",
@@ -71,11 +90,25 @@ OPEN = {"/healthz", "/readyz", "/v1/analyses", "/v1/classify", "/v1/workspace", 
 def b_data(service: TestClient, store: Store, tenant_b: Tenant) -> dict[str, str]:
     upload_id, job_id = analysed(service, tenant_b)
     key = service.post("/v1/keys", json={"role": "viewer"}, headers=tenant_b.headers()).json()
+    hook = service.post(
+        "/v1/webhooks",
+        json={"url": "http://127.0.0.1:9/b", "secret": "b" * 16},
+        headers=tenant_b.headers(),
+    ).json()
+    recipient = service.post(
+        "/v1/alert-recipients", json={"owner": "Bo", "email": "bo@b.se"}, headers=tenant_b.headers()
+    ).json()
+    action = service.post(
+        "/v1/actions", json={"name": "B campaign", "date": "2026-01-10"}, headers=tenant_b.headers()
+    ).json()
     return {
         "upload": upload_id,
         "job": job_id,
         "key": key["id"],
         "case": add_case(store, tenant_b.workspace_id, upload_id, {"Office": "Oslo"}),
+        "webhook_id": hook["id"],
+        "recipient_id": recipient["id"],
+        "action_id": action["id"],
     }
 
 
@@ -161,6 +194,7 @@ def test_lists_show_only_own_workspace(
     text = response.text
     assert b_data["upload"] not in text and b_data["job"] not in text
     assert "fakturan" not in text  # none of B's comments
+    assert not any(b_data[k] in text for k in ("webhook_id", "recipient_id", "action_id"))
 
 
 def test_every_route_is_in_an_isolation_table(fast_settings: Settings) -> None:

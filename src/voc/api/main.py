@@ -20,11 +20,13 @@ from voc.api import problems
 from voc.api.portal import routes as portal
 from voc.api.routers import (
     analyses,
+    business,
     cases,
     classify,
     exports,
     health,
     jobs,
+    responses,
     results,
     results_csat,
     taxonomy,
@@ -135,6 +137,8 @@ def create_app(settings: Settings | None = None, *, analyzer: Analyzer | None = 
         workspace,
         cases,
     ):
+        app.include_router(router.router, prefix="/v1")
+    for router in (responses, business):
         app.include_router(router.router, prefix="/v1")
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

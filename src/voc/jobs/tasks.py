@@ -20,6 +20,7 @@ import pandas as pd
 from voc.errors import VocError
 from voc.io import LoadedSurvey
 from voc.jobs.analyzers import AnalyzerPool
+from voc.jobs.business import deliver_report_alerts, with_business
 from voc.logs import log_context
 from voc.store import Store
 from voc.store.errors import StoreBusyError
@@ -177,6 +178,8 @@ def _run_analysis(store: Store, pool: AnalyzerPool, workspace_id: str, run_id: s
     progress = ProgressWriter(store, workspace_id, run_id)
     try:
         analyzer = pool.for_job(store, workspace_id, taxonomy)
+        # The workspace's customer file and actions (voc.jobs.business), when it has any.
+        survey = with_business(store, workspace_id, survey, pool.settings)
         report = analyzer.analyze_loaded(survey, progress=progress)
     except VocError as exc:
         # The same input fails the same way on a retry: record why and stop.
@@ -195,4 +198,5 @@ def _run_analysis(store: Store, pool: AnalyzerPool, workspace_id: str, run_id: s
             repo.save_results(run_id, run.upload_id, found, summary)
 
     with_retries(save)
+    deliver_report_alerts(store, pool.settings, workspace_id, run.upload_id, run_id, survey, report)
     log.info("job %s: done, %d responses", run_id, len(report.comment_results))

@@ -278,8 +278,135 @@ class CaseEvent(Base):
     new_value: Mapped[str | None] = mapped_column(Text, default=None)
 
 
+# --- business: customer files, actions, alerts that reach people (migration 0004) ------
+
+
+class CustomerFile(Base):
+    """A workspace's customer file (one row per account), versioned like the taxonomy."""
+
+    __tablename__ = "customer_files"
+    __table_args__ = (UniqueConstraint("workspace_id", "number", name="uq_customer_file_number"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(300))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    key: Mapped[str | None] = mapped_column(String(200), default=None)
+    revenue_column: Mapped[str | None] = mapped_column(String(200), default=None)
+    owner_column: Mapped[str | None] = mapped_column(String(200), default=None)
+    accounts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BusinessAction(Base):
+    """An action taken for customers (campaign, training) whose effect the report follows."""
+
+    __tablename__ = "business_actions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    date: Mapped[str] = mapped_column(String(10))
+    segment: Mapped[str] = mapped_column(String(300), default="")
+    theme: Mapped[str | None] = mapped_column(String(100), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Webhook(Base):
+    """A URL that receives every new alert of the workspace, HMAC-signed with ``secret``."""
+
+    __tablename__ = "webhooks"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
+    url: Mapped[str] = mapped_column(String(2000))
+    secret: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(String(200), default="")
+    enabled: Mapped[bool] = mapped_column(default=True)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    disabled_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AlertRecipient(Base):
+    """Who gets an owner's alerts by e-mail, and how often (realtime, daily, weekly)."""
+
+    __tablename__ = "alert_recipients"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "owner", "email", name="uq_alert_recipient"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
+    owner: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320))
+    frequency: Mapped[str] = mapped_column(String(16), default="realtime")
+    last_digest_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AlertEvent(Base):
+    """One alert, stored once per workspace under its idempotency key (the outbox)."""
+
+    __tablename__ = "alert_events"
+    __table_args__ = (UniqueConstraint("workspace_id", "key", name="uq_alert_event_key"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))
+    severity: Mapped[str] = mapped_column(String(16))
+    owner: Mapped[str | None] = mapped_column(String(200), default=None)
+    source: Mapped[str] = mapped_column(String(100))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AlertDelivery(Base):
+    """The delivery log: one row per (alert, channel, target), so nothing is sent twice."""
+
+    __tablename__ = "alert_deliveries"
+    __table_args__ = (
+        UniqueConstraint("alert_id", "channel", "target", name="uq_alert_delivery"),
+        Index("ix_delivery_ws_status", "workspace_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
+    alert_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("alert_events.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(16))  # webhook | email
+    target: Mapped[str] = mapped_column(String(320))  # webhook id | e-mail address
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_status: Mapped[int | None] = mapped_column(Integer, default=None)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
 #: Tables holding a workspace's data, children first (the order erasure deletes in).
 TENANT_TABLES = (
+    AlertDelivery,
+    AlertEvent,
+    AlertRecipient,
+    Webhook,
+    BusinessAction,
+    CustomerFile,
     CaseEvent,
     AlertCase,
     UserSession,

@@ -1,0 +1,1 @@
+from voc.store.testing import database_url  # noqa: F401 - a fixture
