@@ -235,6 +235,17 @@ class Analyzer:
         assignments = self.assign_themes(comments, progress, [g.lang for g in guesses])
         return self._report(loaded, guesses, assignments)
 
+    def report_from(
+        self,
+        loaded: LoadedSurvey,
+        guesses: list[LanguageGuess],
+        assignments: list[ThemeAssignment],
+    ) -> Report:
+        """The report of a survey whose languages and themes are already known, e.g.
+        assigned in chunks by several workers (:mod:`voc.jobs.chunked`)."""
+        refuse_csat(loaded, self.settings)
+        return self._report(loaded, guesses, assignments)
+
     # --- report assembly ------------------------------------------------------------
     def _report(
         self, loaded: LoadedSurvey, guesses: list[LanguageGuess], assignments: list[ThemeAssignment]
