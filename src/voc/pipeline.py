@@ -49,6 +49,7 @@ from voc.nlp.bundle import PrecomputedEmbedder, load_head
 from voc.nlp.embed import CachedEmbedder, Embedder, load_embedder
 from voc.nlp.hybrid import HYBRID_THRESHOLD, HybridThemeModel
 from voc.nlp.langid import LanguageGuess, detect
+from voc.nlp.segment import Segment
 from voc.nlp.taxonomy import Taxonomy, load_taxonomy
 from voc.nlp.themes import GUIDED_THRESHOLD, GuidedThemeModel, ThemeAssignment
 from voc.proposals import propose_themes
@@ -163,7 +164,7 @@ class Analyzer:
         langs = list(languages) if languages is not None else [None] * len(comments)
         # Segment everything, embed every distinct text of the survey in one batch (the
         # cached embedder keeps them), then score in chunks: the chunks only look vectors up.
-        views = []
+        views: list[list[Segment]] = []
         for start in range(0, len(comments), _SEGMENT_CHUNK):
             views.extend(
                 model.comment_views(c, g)

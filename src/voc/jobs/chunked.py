@@ -115,7 +115,7 @@ def analyze_in_chunks(
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
     comments = loaded.frame["comment"].tolist()
     guesses = detect(comments, prior="survey", backend=analyzer.settings.language_backend)
-    languages = [g.lang for g in guesses]
+    languages: list[str | None] = [g.lang for g in guesses]
     starts = range(0, len(comments), chunk_size)
     parts = assign(
         [comments[s : s + chunk_size] for s in starts],
