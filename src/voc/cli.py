@@ -36,7 +36,9 @@ err_console = Console(stderr=True)
 _STAGES = {
     "load": "Reading the export",
     "language": "Detecting languages",
-    "themes": "Embedding and assigning themes",
+    "segment": "Splitting comments into clauses",
+    "embed": "Embedding comments and clauses",
+    "themes": "Assigning themes",
 }
 
 

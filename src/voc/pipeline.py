@@ -55,9 +55,10 @@ from voc.io.readers import read_table
 from voc.io.survey import build_survey
 from voc.io.table import RawTable
 from voc.nlp.bundle import PrecomputedEmbedder, load_head
-from voc.nlp.embed import Embedder, load_embedder
+from voc.nlp.embed import CachedEmbedder, Embedder, load_embedder
 from voc.nlp.hybrid import HYBRID_THRESHOLD, HybridThemeModel
 from voc.nlp.langid import LanguageGuess, detect
+from voc.nlp.segment import Segment
 from voc.nlp.taxonomy import Taxonomy, load_taxonomy
 from voc.nlp.themes import GUIDED_THRESHOLD, GuidedThemeModel, ThemeAssignment
 from voc.proposals import propose_themes
@@ -81,6 +82,10 @@ Source = str | Path | pd.DataFrame | BinaryIO
 ProgressCallback = Callable[[str, int, int], None]
 
 _THEME_CHUNK = 64
+_SEGMENT_CHUNK = 1000
+# Texts per call to the embedder: large enough to keep its batches full, small enough to
+# report progress on a long survey.
+_EMBED_CHUNK = 2048
 ThemeModel = GuidedThemeModel | HybridThemeModel
 
 
@@ -143,7 +148,12 @@ class Analyzer:
             head=bundled.head,
             training=training,
             threshold=threshold or HYBRID_THRESHOLD,
+            views="comment" if self.settings.theme_views == "comment" else "max",
         ).fit(self.taxonomy.corrections)
+
+    @property
+    def _caches(self) -> bool:
+        return isinstance(self.embedder, CachedEmbedder)
 
     def warm_up(self) -> None:
         """Load the model and embed the taxonomy now rather than on the first request."""
@@ -168,12 +178,29 @@ class Analyzer:
             adapted = model.transform_adapted(comments, languages)[0]
             progress("themes", len(comments), len(comments))
             return adapted
+        langs = list(languages) if languages is not None else [None] * len(comments)
+        # Segment everything, embed every distinct text of the survey in one batch (the
+        # cached embedder keeps them), then score in chunks: the chunks only look vectors up.
+        views: list[list[Segment]] = []
+        for start in range(0, len(comments), _SEGMENT_CHUNK):
+            views.extend(
+                model.comment_views(c, g)
+                for c, g in zip(
+                    comments[start : start + _SEGMENT_CHUNK],
+                    langs[start : start + _SEGMENT_CHUNK],
+                    strict=True,
+                )
+            )
+            progress("segment", min(start + _SEGMENT_CHUNK, len(comments)), len(comments))
+        # Only a caching embedder keeps what this pass embeds for the scoring below.
+        texts = model.texts_to_embed(comments, views) if self._caches else []
+        for start in range(0, len(texts), _EMBED_CHUNK):
+            model.embed(texts[start : start + _EMBED_CHUNK])
+            progress("embed", min(start + _EMBED_CHUNK, len(texts)), len(texts))
         results: list[ThemeAssignment] = []
         for start in range(0, len(comments), _THEME_CHUNK):
             chunk = slice(start, start + _THEME_CHUNK)
-            results.extend(
-                model.transform(comments[chunk], None if languages is None else languages[chunk])
-            )
+            results.extend(model.transform(comments[chunk], langs[chunk], views=views[chunk]))
             progress("themes", min(start + _THEME_CHUNK, len(comments)), len(comments))
         save = getattr(self.embedder, "save", None)
         if callable(save):
@@ -352,6 +379,19 @@ class Analyzer:
                 survey_kind=_single_kind(loaded),
             ),
         )
+
+    def report_from(
+        self,
+        loaded: LoadedSurvey,
+        guesses: list[LanguageGuess],
+        assignments: list[ThemeAssignment],
+    ) -> Report:
+        """The report of a survey whose languages and themes are already known, e.g.
+        assigned in chunks by several workers (:mod:`voc.jobs.chunked`)."""
+        info = survey_metric(loaded, self.settings)
+        if info.metric == "csat":
+            return self._csat_report(loaded, info, guesses, assignments)
+        return self._report(loaded, guesses, assignments)
 
     # --- report assembly ------------------------------------------------------------
     def _report(

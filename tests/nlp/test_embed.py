@@ -65,6 +65,20 @@ def test_cache_embeds_each_distinct_text_once(tmp_path: Path) -> None:
     assert reloaded_inner.calls == []
 
 
+def test_cache_reads_the_first_file_format(tmp_path: Path) -> None:
+    vector = HashingEmbedder().encode(["Bra!"])[0]
+    np.savez(tmp_path / "embeddings-counting.npz", **{CachedEmbedder.key("Bra!"): vector})
+    inner = CountingEmbedder()
+    cached = CachedEmbedder(inner, cache_dir=tmp_path)
+    np.testing.assert_array_equal(cached.encode(["Bra!"])[0], vector)
+    assert inner.calls == []
+    cached.encode(["Ny"])
+    cached.save()  # rewritten in the current format, both texts kept
+    again = CachedEmbedder(CountingEmbedder(), cache_dir=tmp_path)
+    again.encode(["Bra!", "Ny"])
+    assert (again.hits, again.misses) == (2, 0)
+
+
 def test_unknown_model_names_the_expected_places(tmp_path: Path) -> None:
     settings = Settings(embedding_model="no-such-model", models_dir=tmp_path)
     with pytest.raises(ModelNotFoundError, match=r"no-such-model.*never downloaded"):

@@ -141,6 +141,32 @@ def test_deterministic_and_a_comment_does_not_depend_on_its_batch() -> None:
     assert together == one_by_one
 
 
+def test_views_segmented_beforehand_give_the_same_result() -> None:
+    texts = [text for text, _ in COMMENTS] + ["Portalen är krånglig, men fakturan stämmer."]
+    fitted = model().fit()
+    views = [fitted.comment_views(t, "sv") for t in texts]
+    assert fitted.transform(texts, ["sv"] * len(texts), views=views) == fitted.transform(
+        texts, ["sv"] * len(texts)
+    )
+    # A one-clause comment is its own only view: embedded once, not twice.
+    assert fitted.texts_to_embed(
+        ["fakturan var fel"], [fitted.comment_views("fakturan var fel", "sv")]
+    ) == ["fakturan var fel"]
+    with pytest.raises(ValueError, match="one entry per comment"):
+        fitted.transform(texts, views=views[:1])
+
+
+def test_comment_views_embed_one_text_per_comment_with_the_whole_as_evidence() -> None:
+    fast = model(views="comment").fit()
+    comment = "  kunnig personal men portalen är krånglig "
+    views = [fast.comment_views(comment, "sv")]
+    assert fast.texts_to_embed([comment], views) == [comment.strip()]
+    (result,) = fast.transform([comment], ["sv"])
+    assert result.hits
+    assert all(comment[h.start : h.end] == comment.strip() for h in result.hits)
+    assert fast.transform(["", "   "]) == model().fit().transform(["", "   "])
+
+
 def test_prototypes_alone_without_training() -> None:
     fitted = HybridThemeModel(parse_taxonomy(TAXONOMY), HashingEmbedder()).fit()
     assert fitted.head_ is None

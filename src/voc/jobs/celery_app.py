@@ -14,6 +14,7 @@ from celery.signals import setup_logging
 
 from voc.config import Settings
 from voc.jobs.analyzers import AnalyzerPool
+from voc.jobs.chunked import CHUNK_TASK, assign_chunk
 from voc.jobs.runner import TASK_NAME
 from voc.jobs.tasks import run_analysis
 from voc.logs import configure_logging
@@ -44,11 +45,16 @@ def _worker_state(settings: Settings) -> _WorkerState:
 
 
 def create_celery(settings: Settings) -> Celery:
-    app = Celery("voc", broker=settings.broker_url, set_as_current=False)
+    # The result backend carries chunk results back (voc.jobs.chunked); analysis jobs
+    # store their results in the database and keep ignoring it.
+    app = Celery(
+        "voc", broker=settings.broker_url, backend=settings.broker_url, set_as_current=False
+    )
     app.conf.update(
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         task_ignore_result=True,
+        result_expires=3600,
         worker_prefetch_multiplier=1,
         task_default_queue=settings.celery_queue,
         broker_connection_retry_on_startup=True,
@@ -61,7 +67,25 @@ def create_celery(settings: Settings) -> Celery:
         state = _worker_state(settings)
         run_analysis(state.store, state.pool, workspace_id, run_id)
 
+    @app.task(name=CHUNK_TASK, ignore_result=False, acks_late=True, reject_on_worker_lost=True)
+    def assign_chunk_task(
+        comments: list[str], languages: list[str | None]
+    ) -> list[dict[str, object]]:
+        return assign_chunk(_chunk_analyzer(settings), comments, languages)
+
     return app
+
+
+_chunk_state: Analyzer | None = None
+
+
+def _chunk_analyzer(settings: Settings) -> Analyzer:
+    """The worker's models for chunk tasks (no database needed), loaded on first use."""
+    global _chunk_state
+    if _chunk_state is None:
+        _chunk_state = Analyzer(settings)
+        _chunk_state.warm_up()
+    return _chunk_state
 
 
 def run_worker(settings: Settings, *, concurrency: int = 1, loglevel: str = "INFO") -> None:

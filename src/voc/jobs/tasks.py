@@ -32,7 +32,14 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 #: Where each pipeline stage sits on the job's 0-100 progress scale.
-STAGE_SPAN = {"load": (0, 10), "language": (10, 20), "themes": (20, 95), "saving": (95, 99)}
+STAGE_SPAN = {
+    "load": (0, 10),
+    "language": (10, 20),
+    "segment": (20, 25),
+    "embed": (25, 85),
+    "themes": (85, 95),
+    "saving": (95, 99),
+}
 _MIN_INTERVAL_S = 0.5
 
 

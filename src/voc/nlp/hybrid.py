@@ -133,7 +133,8 @@ class HybridThemeModel:
         head_params: parameters of a head fitted here (see :class:`ThemeHead`).
         threshold: probability a theme needs (:data:`HYBRID_THRESHOLD`).
         views: "max" scores the whole comment and every clause and keeps the best;
-            "comment" scores the whole comment only (spans then come from the best clause).
+            "comment" scores and embeds the whole comment only (faster; the evidence span
+            is the whole comment).
     """
 
     def __init__(
@@ -357,30 +358,70 @@ class HybridThemeModel:
         return self.head_.predict_polarity(texts, centred, head_protos)
 
     def transform(
-        self, comments: Sequence[str], languages: Sequence[str | None] | None = None
+        self,
+        comments: Sequence[str],
+        languages: Sequence[str | None] | None = None,
+        *,
+        views: Sequence[Sequence[Segment]] | None = None,
     ) -> list[ThemeAssignment]:
         """Themes of each comment; a comment's result never depends on the rest of the batch."""
-        return self.transform_scored(comments, languages)[0]
+        return self.transform_scored(comments, languages, views=views)[0]
+
+    def comment_views(self, comment: str, language: str | None) -> list[Segment]:
+        """The clauses (and coordinated parts) of a comment that are scored.
+
+        With ``views="comment"`` that is the whole comment alone: one text embedded per
+        comment (the fast bulk path), and a theme's evidence is the whole comment.
+        """
+        if self.views == "comment":
+            stripped = comment.strip()
+            if not stripped:
+                return []
+            start = len(comment) - len(comment.lstrip())
+            return [Segment(stripped, start, start + len(stripped))]
+        return self.prototypes_.views(comment, language)
+
+    def texts_to_embed(
+        self, comments: Sequence[str], views: Sequence[Sequence[Segment]]
+    ) -> list[str]:
+        """Every distinct text :meth:`transform_scored` embeds for these comments.
+
+        A one-clause comment's clause is the comment itself, so it is embedded once.
+        """
+        wholes = [c.strip() for c in comments]
+        return list(
+            dict.fromkeys([*(w for w in wholes if w), *(v.text for vs in views for v in vs)])
+        )
+
+    def embed(self, texts: Sequence[str]) -> None:
+        """Embed texts as scoring will (so a cached embedder holds them), in one batch."""
+        self.prototypes_.centred(texts)
 
     def transform_scored(
-        self, comments: Sequence[str], languages: Sequence[str | None] | None = None
+        self,
+        comments: Sequence[str],
+        languages: Sequence[str | None] | None = None,
+        *,
+        views: Sequence[Sequence[Segment]] | None = None,
     ) -> tuple[list[ThemeAssignment], np.ndarray]:
         """:meth:`transform` plus the (comments, themes) probabilities it decided on.
 
         A comment's probability of a theme is that of its best view (with ``views="max"``)
         or of the whole comment (``views="comment"``); a theme is assigned where it reaches
-        ``threshold``. The matrix is what calibration is checked on.
+        ``threshold``. The matrix is what calibration is checked on. ``views`` (one list
+        per comment, from :meth:`comment_views`) skips segmenting again.
         """
         langs = list(languages) if languages is not None else [None] * len(comments)
         if len(langs) != len(comments):
             raise ValueError("languages must have one entry per comment")
         n_themes = len(self.theme_ids_)
         decided = np.zeros((len(comments), n_themes), dtype=np.float32)
-        views = [self.prototypes_.views(c, g) for c, g in zip(comments, langs, strict=True)]
+        if views is None:
+            views = [self.comment_views(c, g) for c, g in zip(comments, langs, strict=True)]
+        elif len(views) != len(comments):
+            raise ValueError("views must have one entry per comment")
         wholes = [c.strip() for c in comments]
-        unique = list(
-            dict.fromkeys([*(w for w in wholes if w), *(v.text for vs in views for v in vs)])
-        )
+        unique = self.texts_to_embed(comments, views)
         if not unique:
             return [ThemeAssignment((), REASON_EMPTY) for _ in comments], decided
         centred = self.prototypes_.centred(unique)

@@ -280,12 +280,30 @@ class GuidedThemeModel:
         """The clauses (and coordinated parts) of a comment that are scored."""
         return self._views(comment, language)
 
+    def comment_views(self, comment: str, language: str | None) -> list[Segment]:
+        """The same as :meth:`views` (the name the hybrid model shares)."""
+        return self._views(comment, language)
+
     def polarity(self, centred: np.ndarray, theme: int) -> Polarity:
         """Polarity of one centred vector for theme column ``theme``, from its seeds."""
         return self._polarity(centred @ self.seed_vectors_.T, theme)
 
+    def texts_to_embed(
+        self, comments: Sequence[str], views: Sequence[Sequence[Segment]]
+    ) -> list[str]:
+        """Every distinct text :meth:`transform` embeds for these comments (their views)."""
+        return list(dict.fromkeys(v.text for vs in views for v in vs))
+
+    def embed(self, texts: Sequence[str]) -> None:
+        """Embed texts as scoring will (so a cached embedder holds them), in one batch."""
+        self._encode(list(texts))
+
     def transform(
-        self, comments: Sequence[str], languages: Sequence[str | None] | None = None
+        self,
+        comments: Sequence[str],
+        languages: Sequence[str | None] | None = None,
+        *,
+        views: Sequence[Sequence[Segment]] | None = None,
     ) -> list[ThemeAssignment]:
         """Themes of each comment; a comment's result never depends on the rest of the batch.
 
@@ -293,12 +311,17 @@ class GuidedThemeModel:
             comments: the raw comments; hit offsets refer to them.
             languages: optional language code per comment (sv / nb / nn / en ...), used for
                 sentence splitting only.
+            views: the comments' views (from :meth:`comment_views`), to skip segmenting again.
         """
         langs = list(languages) if languages is not None else [None] * len(comments)
         if len(langs) != len(comments):
             raise ValueError("languages must have one entry per comment")
-        views_per_comment = [self._views(c, g) for c, g in zip(comments, langs, strict=True)]
-        unique = list(dict.fromkeys(v.text for views in views_per_comment for v in views))
+        if views is None:
+            views = [self._views(c, g) for c, g in zip(comments, langs, strict=True)]
+        elif len(views) != len(comments):
+            raise ValueError("views must have one entry per comment")
+        views_per_comment = [list(vs) for vs in views]
+        unique = self.texts_to_embed(comments, views_per_comment)
         if not unique:
             return [ThemeAssignment((), REASON_EMPTY) for _ in comments]
         vectors = self._centred(self._encode(unique))
