@@ -169,6 +169,13 @@ def test_rows_of_a_csat_survey_beside_nps_rows_are_not_pooled(
     assert nps["n"] == 4
     csat = service.get("/v1/results/csat", headers=headers).json()["overall"]
     assert csat["n"] == 3 and csat["mean"] == pytest.approx(10 / 3, abs=1e-3)
+    # The job's report is the NPS survey alone: the CSAT rows are left out and said so.
+    job = service.post("/v1/jobs", json={"upload_id": upload_id}, headers=tenant_a.headers())
+    assert job.status_code == 202, job.text
+    assert wait_for(service, tenant_a, job.json()["id"])["status"] == "succeeded"
+    report = service.get(f"/v1/jobs/{job.json()['id']}/report", headers=headers).json()
+    assert report["metric"] == "nps" and report["nps"]["n"] == 4
+    assert any("3 CSAT responses" in w for w in report["warnings"])
 
 
 def test_two_csat_scales_are_never_pooled(service: TestClient, tenant_a: Tenant) -> None:

@@ -101,6 +101,18 @@ def stored_survey(upload: UploadRecord, rows: Sequence[ResponseRow]) -> LoadedSu
     if upload.load_report is None:
         raise ValueError(f"upload {upload.id} is not committed")
     report = LoadReport.model_validate(upload.load_report)
+    warnings = tuple(upload.warnings)
+    # An upload holding two surveys told apart by a survey column keeps CSAT rows without
+    # an NPS group: NPS and CSAT are never pooled, so the job's (NPS) report leaves them out;
+    # /v1/results/csat counts them. A CSAT-only upload keeps all its rows (a CSAT report).
+    csat_only = [r for r in rows if not r.nps_group and r.csat_score is not None]
+    if csat_only and len(csat_only) < len(rows):
+        rows = [r for r in rows if r.nps_group or r.csat_score is None]
+        warnings = (
+            *warnings,
+            f"{len(csat_only)} CSAT responses of this upload are left out of this NPS report "
+            "(NPS and CSAT are never pooled); GET /v1/results/csat has them",
+        )
     index = pd.RangeIndex(len(rows))
     columns: dict[str, pd.Series] = {
         "row": pd.Series([r.row for r in rows], index=index, dtype="int64"),
@@ -115,7 +127,7 @@ def stored_survey(upload: UploadRecord, rows: Sequence[ResponseRow]) -> LoadedSu
         columns[segment] = pd.Series(
             [r.segments.get(segment, "") for r in rows], index=index, dtype=str
         )
-    return LoadedSurvey(frame=pd.DataFrame(columns), report=report, warnings=upload.warnings)
+    return LoadedSurvey(frame=pd.DataFrame(columns), report=report, warnings=warnings)
 
 
 def found_themes(report: Report) -> list[CommentThemes]:

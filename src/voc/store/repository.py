@@ -207,13 +207,17 @@ class WorkspaceRepository:
                 Response.submitted_at,
                 Response.comment,
                 Response.segments,
+                Response.csat_score,
+                Response.csat_scale,
             )
             .where(Response.workspace_id == self.workspace_id, Response.upload_id == upload_id)
             .order_by(Response.row)
         )
         return [
-            ResponseRow(row, response_id, score, group, when, comment, dict(segments or {}))
-            for row, response_id, score, group, when, comment, segments in rows
+            ResponseRow(
+                row, response_id, score, group, when, comment, dict(segments or {}), csat, scale
+            )
+            for row, response_id, score, group, when, comment, segments, csat, scale in rows
         ]
 
     def list_uploads(self) -> list[UploadRecord]:
