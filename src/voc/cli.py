@@ -409,6 +409,10 @@ db_app = typer.Typer(help="The service database (VOC_DATABASE_URL).", no_args_is
 keys_app = typer.Typer(help="API keys of the service.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
+alerts_app = typer.Typer(
+    help="Alerts that reach people (webhooks, e-mail digests).", no_args_is_help=True
+)
+app.add_typer(alerts_app, name="alerts")
 users_app = typer.Typer(help="People who sign in to the web portal (/login).", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(actions_app, name="actions")
@@ -456,6 +460,45 @@ def db_restore(
         err_console.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(code=2) from None
     console.print(f"restored from {path}; the database is at the latest schema")
+
+
+@alerts_app.command("deliver")
+def alerts_deliver(
+    workspace: Annotated[
+        str | None, typer.Option(help="Only this workspace (default: every workspace).")
+    ] = None,
+) -> None:
+    """Send pending webhook deliveries and the e-mail digests that are due.
+
+    Run it from cron (e.g. every 15 minutes) so daily and weekly digests go out on days
+    with no new analysis or answer; each alert is sent once however often this runs.
+    """
+    from voc.delivery import deliver_pending
+    from voc.store import Store
+
+    settings = Settings()
+    store = Store(settings.database_url)
+    store.upgrade()
+    targets = store.list_workspaces()
+    if workspace is not None:
+        targets = [w for w in targets if w.name == workspace]
+        if not targets:
+            err_console.print(f"[bold red]error:[/] no workspace named {workspace!r}")
+            raise typer.Exit(code=2)
+    failed = False
+    for ws in targets:
+        result = deliver_pending(store, settings, ws.id)
+        console.print(
+            f"{ws.name}: {result.webhooks_delivered} webhook deliveries, "
+            f"{result.webhooks_failed} failed; {result.digests_sent} digests "
+            f"({result.emailed_alerts} alerts)",
+            highlight=False,
+        )
+        for error in result.errors:
+            failed = True
+            err_console.print(f"[yellow]{ws.name}: {error}[/]")
+    if failed:
+        raise typer.Exit(code=1)
 
 
 @keys_app.command("create")

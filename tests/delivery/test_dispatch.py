@@ -189,3 +189,33 @@ def test_an_unreachable_smtp_server_keeps_the_digest_pending(store: Store, works
         assert deliver_pending(store, up, workspace).emailed_alerts == 1
         assert deliver_pending(store, up, workspace).emailed_alerts == 0
     assert len(box.messages) == 1
+
+
+def test_voc_alerts_deliver_sends_what_waits_once(
+    store: Store, workspace: str, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from voc.cli import app
+
+    with business(store, workspace) as b:
+        b.add_recipient("Anna Berg", "anna@example.se", "realtime")
+    # No SMTP server configured when the alert came: the e-mail waits.
+    dispatch_alerts(store, settings(), workspace, [churn(1, "Anna Berg")])
+    assert [d.status for d in deliveries(store, workspace, "email")] == ["pending"]
+    with smtp_server() as box:
+        for name, value in {
+            "VOC_DATABASE_URL": database_url,
+            "VOC_SMTP_HOST": "127.0.0.1",
+            "VOC_SMTP_PORT": str(box.port),
+            "VOC_SMTP_STARTTLS": "false",
+        }.items():
+            monkeypatch.setenv(name, value)
+        first = CliRunner().invoke(app, ["alerts", "deliver"])
+        assert first.exit_code == 0, first.output
+        assert "acme: 0 webhook deliveries, 0 failed; 1 digests (1 alerts)" in first.output
+        again = CliRunner().invoke(app, ["alerts", "deliver", "--workspace", "acme"])
+        assert again.exit_code == 0 and "0 digests" in again.output
+        unknown = CliRunner().invoke(app, ["alerts", "deliver", "--workspace", "nope"])
+        assert unknown.exit_code == 2
+    assert len(box.to("anna@example.se")) == 1

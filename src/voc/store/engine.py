@@ -266,6 +266,12 @@ class Store:
             session.flush()
             return WorkspaceRecord(id=ws.id, name=ws.name, created_at=ws.created_at)
 
+    def list_workspaces(self) -> list[WorkspaceRecord]:
+        """Every workspace, oldest first (for maintenance passes such as alert delivery)."""
+        with self.session() as session:
+            rows = session.scalars(select(Workspace).order_by(Workspace.created_at, Workspace.id))
+            return [WorkspaceRecord(ws.id, ws.name, ws.created_at) for ws in rows]
+
     def find_workspace(self, name: str) -> WorkspaceRecord | None:
         with self.session() as session:
             ws = session.scalar(select(Workspace).where(Workspace.name == name))
