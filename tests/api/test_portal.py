@@ -16,12 +16,12 @@ from typer.testing import CliRunner
 
 from voc.cli import app as cli
 from voc.config import Settings
-from voc.store import Store
+from voc.store import Store, WorkspaceRepository
 from voc.store.users import Accounts
 
 from .conftest import Tenant
 from .test_isolation import add_case
-from .test_service import analysed, wait_for
+from .test_service import analysed, upload, wait_for
 
 SAMPLE = Path(__file__).parents[2] / "data" / "sample" / "nps_export.csv"
 PASSWORD = "correct horse battery"
@@ -408,3 +408,40 @@ def test_a_correction_from_a_comment_becomes_a_taxonomy_version(
     taxonomy = service.get("/v1/taxonomy", headers=tenant_a.headers()).json()
     assert taxonomy["number"] == 1
     assert "Felaktig faktura igen" in taxonomy["content"]
+
+
+def test_the_themes_page_fits_the_driver_model_on_the_callers_rows(
+    service: TestClient, store: Store, tenant_a: Tenant
+) -> None:
+    """The co-mention-aware model of the report, fitted on the page's own rows: a seller's
+    model never sees another office's answers."""
+    from voc.api.portal import data
+    from voc.nlp.taxonomy import load_taxonomy
+    from voc.store import ResultFilters
+
+    rows = ["Response ID,Date,Score,Comment,Office"]
+    texts = ["Fel på fakturan igen", "Kunnig personal", "Portalen är krånglig", "Bra"]
+    for i in range(60):
+        office = "Oslo" if i % 3 else "Malmö"
+        rows.append(f"{i},2026-01-{1 + i % 28:02d},{(i * 7) % 11},{texts[i % 4]} {i},{office}")
+    upload_id = upload(service, tenant_a, "\n".join(rows).encode())["upload"]["id"]
+    assert (
+        service.post(
+            f"/v1/uploads/{upload_id}/commit", headers=tenant_a.headers("analyst")
+        ).status_code
+        == 200
+    )
+    job = service.post("/v1/jobs", json={"upload_id": upload_id}, headers=tenant_a.headers())
+    assert wait_for(service, tenant_a, job.json()["id"])["status"] == "succeeded"
+    taxonomy, settings = load_taxonomy(), Settings()
+    with store.workspace(tenant_a.workspace_id) as repo:
+        whole = data.drivers(repo, ResultFilters(), taxonomy, settings)
+    with store.workspace(tenant_a.workspace_id) as repo:
+        scoped = WorkspaceRepository(repo.session, repo.workspace_id, (("Office", "Oslo"),))
+        oslo = data.drivers(scoped, ResultFilters(), taxonomy, settings)
+    assert whole is not None and whole.n == 60
+    assert oslo is not None and oslo.n == 40
+    add_user(store, tenant_a, "boss@example.com", "manager")
+    sign_in(service, workspace_name(store, tenant_a), "boss@example.com")
+    page = service.get("/app/themes").text
+    assert 'data-testid="driver-model"' in page and "n=60" in page

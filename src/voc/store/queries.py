@@ -152,6 +152,26 @@ class ResultQueries:
             n_commented=int(n_commented or 0),
         )
 
+    def scores_and_mentions(self, f: ResultFilters) -> tuple[list[int], dict[str, list[int]]]:
+        """NPS answers' scores in a fixed order and, per theme, the positions of the answers
+        that mention it: the row-level table the driver model needs (2 queries)."""
+        where = [*self._where(f), Response.nps_group != ""]
+        rows = self.session.execute(
+            select(Response.id, Response.score).where(*where).order_by(Response.id)
+        ).all()
+        position = {int(pk): i for i, (pk, _) in enumerate(rows)}
+        a = ThemeAssignmentRow
+        pairs = self.session.execute(
+            select(a.theme_id, a.response_pk)
+            .join(Response, Response.id == a.response_pk)
+            .where(a.workspace_id == self.workspace_id, *where)
+            .distinct()
+        )
+        mentions: dict[str, list[int]] = defaultdict(list)
+        for theme_id, pk in pairs:
+            mentions[str(theme_id)].append(position[int(pk)])
+        return [int(score) for _, score in rows], dict(mentions)
+
     def nps_counts_by_segment(self, f: ResultFilters, column: str) -> list[tuple[str, GroupCounts]]:
         """NPS-group counts per value of one segment column (responses without it left out)."""
         value = Response.segments[column].as_string()

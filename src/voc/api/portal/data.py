@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from voc.analytics.drivers import fit_drivers
 from voc.analytics.kinds import KIND_COLUMN_NAMES, classify_kind
 from voc.analytics.nps import compare_nps, estimate_from_counts
-from voc.analytics.results import NpsDifference
+from voc.analytics.results import DriverModel, NpsDifference
 from voc.api.schemas import NpsOverview, ThemeResult
 from voc.api.services import nps_overview, theme_results
 from voc.config import Settings
+from voc.errors import InputError
 from voc.nlp.taxonomy import Taxonomy
 from voc.store import ResultFilters, WorkspaceRepository
 from voc.store.queries import GroupCounts
@@ -143,6 +145,34 @@ def themes(
             trend.append(by_period.get(p, 0) / n if n else 0.0)
         rows.append(ThemeRow(r, trend))
     return rows
+
+
+def drivers(
+    repo: WorkspaceRepository, f: ResultFilters, taxonomy: Taxonomy, settings: Settings
+) -> DriverModel | None:
+    """The co-mention-aware driver model (as in the report) on the filtered answers.
+
+    Fitted from the same rows the page's other figures use, so a seller's model comes from
+    their own customers only. None with too few answers to fit one.
+    """
+    import numpy as np
+
+    scores, mentions = repo.results.scores_and_mentions(f)
+    ids = [t for t in taxonomy.ids if mentions.get(t)]
+    matrix = np.zeros((len(scores), len(ids)), dtype=float)
+    for column, theme_id in enumerate(ids):
+        matrix[mentions[theme_id], column] = 1.0
+    try:
+        return fit_drivers(
+            np.asarray(scores),
+            matrix,
+            ids,
+            n_bootstrap=min(settings.bootstrap_samples, 200),
+            random_state=settings.random_state,
+            min_sample=settings.min_sample,
+        )
+    except InputError:
+        return None
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "trend": "Trend",
         "impact_chart": "Impact of each theme on NPS (points) with 95% interval",
         "drivers": "Improvement priorities (ranked as in the report)",
+        "driver_model": "Driver model: each theme's effect with co-mentioned themes held fixed",
+        "driver_note": (
+            "Regularised logistic regression on these answers (detractor and promoter "
+            "odds); compare with the impact each theme has alone."
+        ),
+        "attributed": "Effect (NPS points)",
+        "alone": "Impact alone",
+        "mentions": "Mentions",
+        "too_few": "Too few answers to fit the driver model.",
         "rank": "Rank",
         "comments_about": "Comments about",
         "score": "Score",
@@ -129,6 +138,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "trend": "Trend",
         "impact_chart": "Varje temas påverkan på NPS (poäng) med 95 % intervall",
         "drivers": "Förbättringsområden (rangordnade som i rapporten)",
+        "driver_model": (
+            "Drivkraftsmodell: varje temas effekt när samtidigt nämnda teman hålls fasta"
+        ),
+        "driver_note": (
+            "Regulariserad logistisk regression på dessa svar (odds för "
+            "kritiker och ambassadörer); jämför med temats påverkan ensamt."
+        ),
+        "attributed": "Effekt (NPS-poäng)",
+        "alone": "Påverkan ensamt",
+        "mentions": "Omnämnanden",
+        "too_few": "För få svar för drivkraftsmodellen.",
         "rank": "Rang",
         "comments_about": "Kommentarer om",
         "score": "Betyg",
@@ -202,6 +222,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "trend": "Trend",
         "impact_chart": "Hvert temas påvirkning på NPS (poeng) med 95 % intervall",
         "drivers": "Forbedringsområder (rangert som i rapporten)",
+        "driver_model": "Drivermodell: hvert temas effekt når samtidig nevnte temaer holdes faste",
+        "driver_note": (
+            "Regularisert logistisk regresjon på disse svarene (odds for "
+            "kritikere og ambassadører); sammenlign med temaets påvirkning alene."
+        ),
+        "attributed": "Effekt (NPS-poeng)",
+        "alone": "Påvirkning alene",
+        "mentions": "Omtaler",
+        "too_few": "For få svar til drivermodellen.",
         "rank": "Rang",
         "comments_about": "Kommentarer om",
         "score": "Score",

@@ -351,6 +351,8 @@ def themes_page(
         "chart": chart,
         "sparks": sparks,
         "drivers": improvement_areas(repo, f, taxonomy, settings, 10),
+        "model": data.drivers(repo, f, taxonomy, settings),
+        "labels": {r.result.theme_id: r.result.label for r in rows},
         "filters": f,
         "options": data.filter_options(repo),
     }
