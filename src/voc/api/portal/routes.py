@@ -353,6 +353,7 @@ def themes_page(
         "drivers": improvement_areas(repo, f, taxonomy, settings, 10),
         "model": data.drivers(repo, f, taxonomy, settings),
         "labels": {r.result.theme_id: r.result.label for r in rows},
+        "alone": {r.result.theme_id: r.result.impact for r in rows},
         "filters": f,
         "options": data.filter_options(repo),
     }
