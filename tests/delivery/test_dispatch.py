@@ -219,3 +219,24 @@ def test_voc_alerts_deliver_sends_what_waits_once(
         unknown = CliRunner().invoke(app, ["alerts", "deliver", "--workspace", "nope"])
         assert unknown.exit_code == 2
     assert len(box.to("anna@example.se")) == 1
+
+
+def test_a_delivery_left_sending_by_a_dead_sender_is_sent_by_a_later_pass(
+    store: Store, workspace: str
+) -> None:
+    with webhook_receiver() as receiver:
+        add_webhook(store, workspace, receiver.url)
+        with business(store, workspace) as b:
+            stored = b.add_alerts([churn(9)])
+            b.plan_deliveries(stored)
+        [planned] = deliveries(store, workspace, "webhook")
+        with store.workspace(workspace, write=True) as repo:  # a sender claims it, then dies
+            assert BusinessRepository(repo.session, workspace).claim_delivery(planned.id)
+        deliver_pending(store, settings(), workspace)
+        assert receiver.requests == []  # a fresh claim may still be sending: left alone
+        later = utcnow() + timedelta(minutes=16)
+        result = deliver_pending(store, settings(), workspace, now=later)
+        deliver_pending(store, settings(), workspace, now=later)
+    assert result.webhooks_delivered == 1 and len(receiver.delivered()) == 1
+    [logged] = deliveries(store, workspace, "webhook")
+    assert logged.status == "delivered"

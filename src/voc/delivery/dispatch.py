@@ -47,6 +47,10 @@ def _aware(when: datetime) -> datetime:
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
+# A claim older than this belongs to a sender that stopped (retries take about a minute).
+STALE_CLAIM = timedelta(minutes=15)
+
+
 def digest_due(recipient: RecipientRecord, now: datetime) -> bool:
     """Realtime always; daily/weekly once a day/week since the last digest (or since the
     recipient was added)."""
@@ -93,8 +97,18 @@ def deliver_pending(
     now: datetime | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> DispatchResult:
-    """Send every pending webhook delivery and every due e-mail digest of the workspace."""
+    """Send every pending webhook delivery and every due e-mail digest of the workspace.
+
+    First, deliveries claimed by a sender that died mid-send (still ``sending`` after
+    :data:`STALE_CLAIM`, far longer than a pass's retries take) are pending again.
+    """
     result = DispatchResult()
+    with store.workspace(workspace_id, write=True) as repo:
+        released = BusinessRepository(repo.session, workspace_id).release_stale_claims(
+            (now or utcnow()) - STALE_CLAIM
+        )
+    if released:
+        log.warning("alerts: %d deliveries left 'sending' by a stopped sender retried", released)
     _deliver_webhooks(store, settings, workspace_id, result, sleep)
     _deliver_digests(store, settings, workspace_id, result, now or utcnow())
     return result

@@ -489,9 +489,27 @@ class BusinessRepository:
                 AlertDelivery.id == delivery_id,
                 AlertDelivery.status == "pending",
             )
-            .values(status="sending")
+            .values(status="sending", claimed_at=utcnow())
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def release_stale_claims(self, claimed_before: datetime) -> int:
+        """Deliveries left ``sending`` by a sender that died (claimed before
+        ``claimed_before``) go back to ``pending``; the number released.
+
+        The receiver may then see an alert twice if the dead sender had in fact sent it:
+        the ``Idempotency-Key`` header is the same, so it can tell.
+        """
+        result = self.session.execute(
+            update(AlertDelivery)
+            .where(
+                AlertDelivery.workspace_id == self.workspace_id,
+                AlertDelivery.status == "sending",
+                AlertDelivery.claimed_at < claimed_before,
+            )
+            .values(status="pending", claimed_at=None)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     def finish_delivery(
         self,
