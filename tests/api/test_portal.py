@@ -421,7 +421,7 @@ def test_the_themes_page_fits_the_driver_model_on_the_callers_rows(
 
     rows = ["Response ID,Date,Score,Comment,Office"]
     texts = ["Fel på fakturan igen", "Kunnig personal", "Portalen är krånglig", "Bra"]
-    for i in range(60):
+    for i in range(180):
         office = "Oslo" if i % 3 else "Malmö"
         rows.append(f"{i},2026-01-{1 + i % 28:02d},{(i * 7) % 11},{texts[i % 4]} {i},{office}")
     upload_id = upload(service, tenant_a, "\n".join(rows).encode())["upload"]["id"]
@@ -439,9 +439,16 @@ def test_the_themes_page_fits_the_driver_model_on_the_callers_rows(
     with store.workspace(tenant_a.workspace_id) as repo:
         scoped = WorkspaceRepository(repo.session, repo.workspace_id, (("Office", "Oslo"),))
         oslo = data.drivers(scoped, ResultFilters(), taxonomy, settings)
-    assert whole is not None and whole.n == 60
-    assert oslo is not None and oslo.n == 40
+    assert whole is not None and whole.n == 180
+    assert oslo is not None and oslo.n == 120
     add_user(store, tenant_a, "boss@example.com", "manager")
     sign_in(service, workspace_name(store, tenant_a), "boss@example.com")
     page = service.get("/app/themes").text
-    assert 'data-testid="driver-model"' in page and "n=60" in page
+    assert 'data-testid="driver-model"' in page and "n=180" in page
+    # The comment pager keeps the page's filters (25 comments a page).
+    themes = service.get("/v1/results/themes", params={"segment": "Office:Oslo"}).json()
+    top = max(themes, key=lambda t: t["n_comments"])
+    assert top["n_comments"] > 25, themes
+    oslo_page = service.get(f"/app/themes/{top['theme_id']}", params={"segment": "Office:Oslo"})
+    assert 'href="?segment=Office%3AOslo&amp;page=2"' in oslo_page.text
+    assert 'href="?page=2"' in service.get(f"/app/themes/{top['theme_id']}").text

@@ -384,6 +384,10 @@ def theme_page(
         "total": repo.results.count_comments(f),
         "page": page,
         "size": size,
+        # The pager keeps the page's filters: only ``page`` changes.
+        "keep": urlencode(
+            [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "saved")]
+        ),
         "all_themes": [(t.id, t.label(lang)) for t in taxonomy.themes],
         "saved": request.query_params.get("saved"),
     }
