@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed
 
-.PHONY: demo test test-fast lint typecheck bench clean
+.PHONY: demo test test-fast lint typecheck bench clean chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,11 @@ typecheck: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/pytest -q
 
-test: lint typecheck test-fast
+# The portal's browser tests drive Debian's Chromium (Playwright never downloads a browser).
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+
+test: lint typecheck test-fast chromium
 	$(BIN)/pytest -q -m slow
 	# Fault tests: kill -9, PostgreSQL restarted, Redis down, disk full (they leave PostgreSQL running).
 	$(BIN)/pytest -q -m faults
