@@ -452,3 +452,26 @@ def test_the_themes_page_fits_the_driver_model_on_the_callers_rows(
     oslo_page = service.get(f"/app/themes/{top['theme_id']}", params={"segment": "Office:Oslo"})
     assert 'href="?segment=Office%3AOslo&amp;page=2"' in oslo_page.text
     assert 'href="?page=2"' in service.get(f"/app/themes/{top['theme_id']}").text
+
+
+def test_a_finished_job_opens_its_alerts_as_cases(
+    service: TestClient, store: Store, tenant_a: Tenant
+) -> None:
+    """Cases are in the inbox when the job ends, before anyone reads it."""
+    body = (
+        "Response ID,Date,Score,Comment,Office\n"
+        "1,2026-01-05,2,Vi kommer att säga upp avtalet,Oslo\n"
+        "2,2026-01-06,9,Bra service,Oslo\n"
+    ).encode()
+    upload_id = upload(service, tenant_a, body)["upload"]["id"]
+    assert (
+        service.post(
+            f"/v1/uploads/{upload_id}/commit", headers=tenant_a.headers("analyst")
+        ).status_code
+        == 200
+    )
+    job = service.post("/v1/jobs", json={"upload_id": upload_id}, headers=tenant_a.headers())
+    assert wait_for(service, tenant_a, job.json()["id"])["status"] == "succeeded"
+    assert store.count_workspace_rows(tenant_a.workspace_id)["alert_cases"] == 1
+    cases = service.get("/v1/cases", headers=tenant_a.headers("viewer")).json()
+    assert [c["kind"] for c in cases] == ["churn_risk"]  # the inbox adds no second case

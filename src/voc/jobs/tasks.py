@@ -23,6 +23,7 @@ from voc.jobs.analyzers import AnalyzerPool
 from voc.jobs.business import deliver_report_alerts, with_business
 from voc.logs import log_context
 from voc.store import Store
+from voc.store.cases import CaseRepository
 from voc.store.errors import StoreBusyError
 from voc.store.models import utcnow
 from voc.store.records import CommentThemes, HitRecord, ResponseRow, RunRecord, UploadRecord
@@ -130,6 +131,27 @@ def stored_survey(upload: UploadRecord, rows: Sequence[ResponseRow]) -> LoadedSu
     return LoadedSurvey(frame=pd.DataFrame(columns), report=report, warnings=warnings)
 
 
+def _open_cases(store: Store, workspace_id: str, run_id: str) -> None:
+    """The report's alerts become cases in the portal's inbox as soon as the job is done.
+
+    Reading the inbox opens them too (so nothing is lost if this fails); a failure here
+    never fails the finished job.
+    """
+
+    def sync() -> int:
+        with store.workspace(workspace_id, write=True) as repo:
+            return CaseRepository(repo.session, workspace_id).sync()
+
+    try:
+        opened = with_retries(sync)
+    except Exception as exc:  # the analysis is saved; the inbox opens the cases on reading
+        log.warning(
+            "job %s: cases not opened now (%s); the inbox opens them", run_id, type(exc).__name__
+        )
+        return
+    log.info("job %s: %d new alert cases", run_id, opened)
+
+
 def found_themes(report: Report) -> list[CommentThemes]:
     return [
         CommentThemes(
@@ -217,5 +239,6 @@ def _run_analysis(store: Store, pool: AnalyzerPool, workspace_id: str, run_id: s
             repo.save_results(run_id, run.upload_id, found, summary)
 
     with_retries(save)
+    _open_cases(store, workspace_id, run_id)
     deliver_report_alerts(store, pool.settings, workspace_id, run.upload_id, run_id, survey, report)
     log.info("job %s: done, %d responses", run_id, len(report.comment_results))
