@@ -16,6 +16,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from voc.analytics.results import RankedTheme
 from voc.cli_business import actions_app, print_business
 from voc.config import Settings
+from voc.csat_summary import print_languages_and_warnings
 from voc.errors import InputError, VocError
 from voc.io.mapping import describe_load
 from voc.nlp.language_names import language_name
@@ -251,18 +252,7 @@ def print_summary(report: Report, out: Console) -> None:
     if report.scale_rule:
         out.print(f"[dim]Grouping: {report.scale_rule}[/]")
     _print_changes(report, out)
-    mix = ", ".join(
-        f"{language_name(x.language)} {100 * x.share:.0f}%" for x in report.languages[:6]
-    )
-    undetermined = next((x.n for x in report.languages if x.language == "und"), 0)
-    out.print(
-        f"Languages: {mix}  [dim]({undetermined} und, {report.language_settled_by_prior} "
-        f"settled by the survey's language mix, {report.language_mixed} mixed)[/]"
-    )
-    for warning in report.warnings:
-        out.print(f"[yellow]⚠ {warning}[/]")
-    for skipped in report.load.skipped[:5]:
-        out.print(f"  [dim]row {skipped.row}, column {skipped.column!r}: {skipped.reason}[/]")
+    print_languages_and_warnings(report, out)
 
     themes = {t.theme_id: t for t in report.theme_impacts}
     ranked = {e.theme_id: e for e in report.ranked_improvements + report.ranked_strengths}

@@ -10,6 +10,23 @@ from voc.nlp.language_names import language_name
 from voc.types import Report
 
 
+def print_languages_and_warnings(report: Report, out: Console) -> None:
+    """The language mix, the report's warnings and the first unusable rows (NPS and CSAT
+    summaries alike)."""
+    mix = ", ".join(
+        f"{language_name(x.language)} {100 * x.share:.0f}%" for x in report.languages[:6]
+    )
+    undetermined = next((x.n for x in report.languages if x.language == "und"), 0)
+    out.print(
+        f"Languages: {mix}  [dim]({undetermined} und, {report.language_settled_by_prior} "
+        f"settled by the survey's language mix, {report.language_mixed} mixed)[/]"
+    )
+    for warning in report.warnings:
+        out.print(f"[yellow]⚠ {warning}[/]")
+    for skipped in report.load.skipped[:5]:
+        out.print(f"  [dim]row {skipped.row}, column {skipped.column!r}: {skipped.reason}[/]")
+
+
 def _mean(e: CsatEstimate) -> str:
     if e.mean is None or e.ci_low is None or e.ci_high is None:
         return "n/a (no answers)"
@@ -58,18 +75,7 @@ def print_csat_summary(report: Report, out: Console) -> None:
     )
     if report.scale_rule:
         out.print(f"[dim]Rule: {report.scale_rule}[/]")
-    mix = ", ".join(
-        f"{language_name(x.language)} {100 * x.share:.0f}%" for x in report.languages[:6]
-    )
-    undetermined = next((x.n for x in report.languages if x.language == "und"), 0)
-    out.print(
-        f"Languages: {mix}  [dim]({undetermined} und, {report.language_settled_by_prior} "
-        f"settled by the survey's language mix, {report.language_mixed} mixed)[/]"
-    )
-    for warning in report.warnings:
-        out.print(f"[yellow]⚠ {warning}[/]")
-    for skipped in report.load.skipped[:5]:
-        out.print(f"  [dim]row {skipped.row}, column {skipped.column!r}: {skipped.reason}[/]")
+    print_languages_and_warnings(report, out)
 
     themes = {t.theme_id: t for t in report.csat_theme_impacts}
     for title, ids, style in (

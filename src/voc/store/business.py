@@ -15,8 +15,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
 from voc.store.errors import NotFoundError
 from voc.store.models import (
@@ -32,6 +30,7 @@ from voc.store.models import (
     utcnow,
 )
 from voc.store.records import CommentThemes
+from voc.store.scoped import WorkspaceTables
 
 #: Filename of the uploads that hold answers sent to ``POST /v1/responses``.
 API_UPLOAD_FILENAME = "POST /v1/responses"
@@ -155,24 +154,8 @@ def same_owner(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and a.strip().casefold() == b.strip().casefold()
 
 
-class BusinessRepository:
+class BusinessRepository(WorkspaceTables):
     """Business data of one workspace, inside the caller's transaction."""
-
-    def __init__(self, session: Session, workspace_id: str):
-        self.session = session
-        self.workspace_id = workspace_id
-
-    def _one(self, model: Any, ident: str, kind: str) -> Any:
-        obj = self.session.scalar(
-            select(model).where(model.id == ident, model.workspace_id == self.workspace_id)
-        )
-        if obj is None:
-            raise NotFoundError(kind, ident)
-        return obj
-
-    def _insert(self, model: Any) -> Any:
-        dialect = self.session.get_bind().dialect.name
-        return (postgresql if dialect == "postgresql" else sqlite).insert(model)
 
     # --- customer files -------------------------------------------------------------
     def _customer_record(self, c: CustomerFile, size: int) -> CustomerFileRecord:

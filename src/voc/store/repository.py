@@ -14,7 +14,6 @@ from typing import Any, cast
 
 import numpy as np
 from sqlalchemy import bindparam, delete, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from voc.store.csat_queries import CsatQueries
@@ -43,6 +42,7 @@ from voc.store.records import (
     UploadRecord,
     WorkspaceRecord,
 )
+from voc.store.scoped import WorkspaceTables
 
 KEY_PREFIX = "voc_"
 _INSERT_CHUNK = 2000
@@ -101,30 +101,14 @@ def _taxonomy_record(t: TaxonomyVersion) -> TaxonomyRecord:
     return TaxonomyRecord(t.number, t.name, t.version, t.content, t.created_at)
 
 
-class WorkspaceRepository:
+class WorkspaceRepository(WorkspaceTables):
     """Data of one workspace. Construct through ``Store.workspace(id)``."""
 
     def __init__(self, session: Session, workspace_id: str, scope: Scope = None):
-        self.session = session
-        self.workspace_id = workspace_id
+        super().__init__(session, workspace_id)
         self.scope = scope  # a seller's segments: result queries see only those responses
         self.results = ResultQueries(session, workspace_id, scope)
         self.csat = CsatQueries(session, workspace_id, scope)
-
-    # --- helpers ------------------------------------------------------------------
-    def _one(self, model: Any, ident: str, kind: str) -> Any:
-        obj = self.session.scalar(
-            select(model).where(model.id == ident, model.workspace_id == self.workspace_id)
-        )
-        if obj is None:
-            raise NotFoundError(kind, ident)
-        return obj
-
-    def _insert(self, model: Any) -> Any:
-        """INSERT ... ON CONFLICT DO NOTHING for this dialect (idempotent cache writes)."""
-        dialect = self.session.get_bind().dialect.name
-        module = postgresql if dialect == "postgresql" else sqlite
-        return module.insert(model)
 
     # --- workspace ----------------------------------------------------------------
     def workspace(self) -> WorkspaceRecord:
