@@ -106,7 +106,9 @@ def test_missing_table_without_build_is_an_error(tmp_path: Path) -> None:
         embedder(tmp_path / "none.npz").encode(["bra"])
 
 
-def test_built_on_first_use_once_then_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_built_on_first_use_once_then_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import voc.nlp.static as static
 
     monkeypatch.setattr(static, "vocabulary", lambda recipe: (WORDS, FREQS))
@@ -180,3 +182,19 @@ def test_a_small_real_table_from_e5_keeps_related_words_close(tmp_path: Path) ->
     assert invoice @ payment > invoice @ parcel
     assert parcel @ delivery > parcel @ price
     assert price @ expensive > price @ delivery
+
+
+def test_build_static_command_keeps_a_matching_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from voc.cli import app
+
+    path = build_table(HashingEmbedder(), StaticSpec(), words=WORDS, frequencies=FREQS).save(
+        tmp_path / "static.npz"
+    )
+    monkeypatch.setenv("VOC_STATIC_TABLE", str(path))
+    result = CliRunner().invoke(app, ["models", "build-static"])
+    assert result.exit_code == 0, result.output
+    assert "up to date" in " ".join(result.output.split())

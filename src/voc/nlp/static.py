@@ -144,8 +144,7 @@ class StaticTable:
             meta = json.loads(stored["meta"].tobytes().decode("utf-8"))
             if meta.get("format") != TABLE_FORMAT:
                 raise ModelNotFoundError(
-                    f"static table {path} has format {meta.get('format')}, "
-                    f"expected {TABLE_FORMAT}"
+                    f"static table {path} has format {meta.get('format')}, expected {TABLE_FORMAT}"
                 )
             if spec is not None:
                 wanted = spec.as_meta()
@@ -211,9 +210,7 @@ def build_table(
     components *= np.where(signs == 0, 1.0, signs)
     vectors = (centred @ components).astype(np.float32)
     reduced_empty = ((empty - mean) @ components).astype(np.float32)
-    weights = (spec.sif / (spec.sif + np.asarray(frequencies, dtype=np.float64))).astype(
-        np.float32
-    )
+    weights = (spec.sif / (spec.sif + np.asarray(frequencies, dtype=np.float64))).astype(np.float32)
     try:
         import wordfreq
 
