@@ -204,3 +204,19 @@ def test_build_static_command_keeps_a_matching_table(
     result = CliRunner().invoke(app, ["models", "build-static"])
     assert result.exit_code == 0, result.output
     assert "up to date" in " ".join(result.output.split())
+
+
+def test_the_analyzer_uses_the_static_head_with_a_static_table(tmp_path: Path) -> None:
+    from voc.nlp.hybrid import HybridThemeModel
+    from voc.pipeline import Analyzer
+
+    # A table of the shipped spec (its id is static:e5-v1) made from the hashing stand-in:
+    # meaningless vectors, but the bundled static head must load and score with them.
+    path = build_table(HashingEmbedder(), StaticSpec(), words=WORDS, frequencies=FREQS).save(
+        tmp_path / "static.npz"
+    )
+    analyzer = Analyzer(Settings(embedding_model=STATIC_E5, static_table=path))
+    model = analyzer.theme_model
+    assert isinstance(model, HybridThemeModel)
+    found = analyzer.assign_themes(["Fakturan var fel", "Trevlig personal"], languages=["sv"] * 2)
+    assert len(found) == 2
