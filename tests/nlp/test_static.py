@@ -57,6 +57,7 @@ def test_table_round_trips_and_weights_frequent_words_less(table_path: Path) -> 
     assert table.vectors.shape == (len(WORDS), 32) and table.vectors.dtype == np.float32
     assert table.weights[0] < 0.1 < 0.9 < table.weights[5]
     assert table.meta["source"] == "hashing:384" and table.meta["recipe"] == [["sv", 50]]
+    assert table.meta["wordfreq"][0].isdigit()
     np.testing.assert_allclose(table.vectors, tiny_table().vectors, atol=0.05)
 
 

@@ -21,6 +21,7 @@ version of voc asks for. A text's vector never depends on the batch it came in.
 
 from __future__ import annotations
 
+import importlib.metadata
 import io
 import json
 import logging
@@ -212,10 +213,8 @@ def build_table(
     reduced_empty = ((empty - mean) @ components).astype(np.float32)
     weights = (spec.sif / (spec.sif + np.asarray(frequencies, dtype=np.float64))).astype(np.float32)
     try:
-        import wordfreq
-
-        wordfreq_version = getattr(wordfreq, "__version__", "unknown")
-    except ImportError:  # pragma: no cover - a dependency
+        wordfreq_version = importlib.metadata.version("wordfreq")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - a dependency
         wordfreq_version = "missing"
     meta = {
         "format": TABLE_FORMAT,
