@@ -406,6 +406,44 @@ app.add_typer(alerts_app, name="alerts")
 users_app = typer.Typer(help="People who sign in to the web portal (/login).", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(actions_app, name="actions")
+models_app = typer.Typer(help="Embedding models and tables.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+
+@models_app.command("build-static")
+def models_build_static(
+    force: Annotated[bool, typer.Option(help="Rebuild even if a matching table exists.")] = False,
+) -> None:
+    """Build the 'static:e5' word table (VOC_EMBEDDING_MODEL=static:e5) from the bundled e5.
+
+    Written to VOC_STATIC_TABLE, else static-e5-v<version>.npz in VOC_EMBEDDING_CACHE_DIR,
+    else in ~/.cache/voc; once, in several minutes (every vocabulary word is embedded)."""
+    from voc.nlp.embed import E5Embedder
+    from voc.nlp.static import StaticSpec, StaticTable, build_table, default_table_path
+
+    settings = Settings()
+    path = settings.static_table or default_table_path(settings.embedding_cache_dir)
+    spec = StaticSpec()
+    if path.is_file() and not force:
+        try:
+            StaticTable.load(path, spec)
+        except VocError as exc:
+            err_console.print(f"[yellow]{exc}[/]: rebuilding")
+        else:
+            console.print(f"{path} is up to date (--force rebuilds it)")
+            return
+    with _progress() as progress:
+        task = progress.add_task("Embedding the vocabulary with e5", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        table = build_table(E5Embedder(batch_size=2048), spec, progress=advance)
+    table.save(path)
+    console.print(
+        f"wrote {path}: {len(table.words):,} words, {table.vectors.shape[1]} dimensions, "
+        f"{path.stat().st_size / 1e6:.1f} MB, built in {table.meta['build_s']:.0f} s"
+    )
 
 
 @db_app.command("upgrade")

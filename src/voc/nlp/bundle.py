@@ -34,6 +34,10 @@ from voc.nlp.taxonomy import Taxonomy
 log = logging.getLogger(__name__)
 
 HEAD_FILE = "theme_head.npz"
+# The head for the static table distilled from e5 (``static:e5``, voc.nlp.static): trained
+# like the e5 one on the same comments, whose labels it shares (its own vectors are cheap
+# to recompute, so it ships no training vectors).
+STATIC_HEAD_FILE = "theme_head_static.npz"
 TRAINING_FILE = "theme_training.npz"
 TRAINING_FORMAT = 1
 
@@ -151,11 +155,23 @@ class BundledHead:
         return None
 
 
+def bundled_head_file(embedder_id: str | None) -> str:
+    """The shipped head for an embedder: the static table's own, else e5's."""
+    static = embedder_id is not None and embedder_id.startswith("static:")
+    if static and bundled_path(STATIC_HEAD_FILE).is_file():
+        return STATIC_HEAD_FILE
+    return HEAD_FILE
+
+
 def load_head(
-    head_path: Path | str | None = None, training_path: Path | str | None = None
+    head_path: Path | str | None = None,
+    training_path: Path | str | None = None,
+    *,
+    embedder_id: str | None = None,
 ) -> BundledHead:
-    """The shipped head (or the one at ``head_path``) and its training set if present."""
-    head, meta = ThemeHead.load(head_path or bundled_path(HEAD_FILE))
+    """The shipped head for ``embedder_id`` (or the one at ``head_path``) and its training
+    set if present."""
+    head, meta = ThemeHead.load(head_path or bundled_path(bundled_head_file(embedder_id)))
     training_file = Path(training_path) if training_path else None
     if training_file is None and head_path is None:
         training_file = bundled_path(TRAINING_FILE)

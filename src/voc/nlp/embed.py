@@ -266,6 +266,16 @@ def load_embedder(settings: Settings | None = None) -> Embedder:
         inner = _bundled_e5(settings, torch=name in TORCH_E5_MODELS)
     elif name.startswith(HASHING_MODEL):
         inner = HashingEmbedder()
+    elif name.startswith("static:"):
+        from voc.nlp.static import STATIC_E5, StaticEmbedder, default_table_path
+
+        if name != STATIC_E5:
+            raise ModelNotFoundError(
+                f"static embedder {name!r} unknown: the one static table is {STATIC_E5!r}"
+            )
+        inner = StaticEmbedder(
+            settings.static_table or default_table_path(settings.embedding_cache_dir)
+        )
     else:
         path = resolve_model_path(name, settings.models_dir)
         if path is None:
