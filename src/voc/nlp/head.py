@@ -135,9 +135,7 @@ class ThemeHead:
                 continue
             # The dual problem: far fewer training texts than n-gram columns, so liblinear
             # converges about 4x faster there to the same optimum (coefficients agree to 1e-3).
-            regression = LogisticRegression(
-                C=self.C, max_iter=2000, solver="liblinear", dual=True
-            )
+            regression = LogisticRegression(C=self.C, max_iter=2000, solver="liblinear", dual=True)
             regression.fit(features[known], y, sample_weight=weights[known])
             self.coef_[t] = regression.coef_[0]
             self.intercept_[t] = regression.intercept_[0]
