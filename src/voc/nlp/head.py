@@ -135,7 +135,11 @@ class ThemeHead:
                 continue
             # The dual problem: far fewer training texts than n-gram columns, so liblinear
             # converges about 4x faster there to the same optimum (coefficients agree to 1e-3).
-            regression = LogisticRegression(C=self.C, max_iter=2000, solver="liblinear", dual=True)
+            # Its coordinate descent visits rows in a random order: seeded, so a refit is
+            # identical.
+            regression = LogisticRegression(
+                C=self.C, max_iter=2000, solver="liblinear", dual=True, random_state=0
+            )
             regression.fit(features[known], y, sample_weight=weights[known])
             self.coef_[t] = regression.coef_[0]
             self.intercept_[t] = regression.intercept_[0]
@@ -166,16 +170,9 @@ class ThemeHead:
         self, texts: Sequence[str], embeddings: np.ndarray, prototypes: np.ndarray
     ) -> np.ndarray | None:
         """(n, 3) probabilities of negative / neutral / positive; None without that model."""
-        if self.polarity_coef_ is None or self.polarity_intercept_ is None or not len(texts):
+        if self.polarity_coef_ is None or not len(texts):
             return None
-        logits = np.asarray(
-            self._features(texts, embeddings, prototypes) @ self.polarity_coef_.T
-            + self.polarity_intercept_,
-            dtype=np.float64,
-        )
-        logits -= logits.max(axis=1, keepdims=True)
-        exp = np.exp(logits)
-        return (exp / exp.sum(axis=1, keepdims=True)).astype(np.float32)
+        return self._polarity_of(self._features(texts, embeddings, prototypes))
 
     def predict_proba(
         self, texts: Sequence[str], embeddings: np.ndarray, prototypes: np.ndarray
@@ -183,10 +180,36 @@ class ThemeHead:
         """(n, themes) probabilities; columns of themes without a regression are NaN."""
         if not len(texts):
             return np.zeros((0, len(self.theme_ids_)), dtype=np.float32)
-        logits = self._features(texts, embeddings, prototypes) @ self.coef_.T + self.intercept_
+        return self._proba_of(self._features(texts, embeddings, prototypes))
+
+    def predict(
+        self, texts: Sequence[str], embeddings: np.ndarray, prototypes: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """:meth:`predict_proba` and :meth:`predict_polarity` from one feature matrix.
+
+        The character n-grams are most of the head's cost at scoring time; both outputs
+        read the same features, so they are built once.
+        """
+        if not len(texts):
+            return self.predict_proba(texts, embeddings, prototypes), None
+        features = self._features(texts, embeddings, prototypes)
+        polarity = None if self.polarity_coef_ is None else self._polarity_of(features)
+        return self._proba_of(features), polarity
+
+    def _proba_of(self, features: sp.csr_matrix) -> np.ndarray:
+        logits = features @ self.coef_.T + self.intercept_
         probs = 1.0 / (1.0 + np.exp(-np.asarray(logits, dtype=np.float64)))
         probs[:, ~self.fitted_] = np.nan
         return probs.astype(np.float32)
+
+    def _polarity_of(self, features: sp.csr_matrix) -> np.ndarray:
+        assert self.polarity_coef_ is not None and self.polarity_intercept_ is not None
+        logits = np.asarray(
+            features @ self.polarity_coef_.T + self.polarity_intercept_, dtype=np.float64
+        )
+        logits -= logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        return (exp / exp.sum(axis=1, keepdims=True)).astype(np.float32)
 
     # --- persistence ----------------------------------------------------------------
     def save(self, path: Path | str, **meta: Any) -> Path:

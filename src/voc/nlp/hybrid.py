@@ -348,14 +348,20 @@ class HybridThemeModel:
             probs[:, known] = head_probs[:, self._head_columns[known]]
         return probs
 
-    def _sentiment(
+    def _combine_with_sentiment(
         self, texts: list[str], centred: np.ndarray, prototypes: np.ndarray
-    ) -> np.ndarray | None:
-        """(n, 3) negative / neutral / positive of each text from the head, if it has one."""
-        if self.head_ is None:
-            return None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """:meth:`_combine`, plus each text's (n, 3) negative / neutral / positive from the
+        head where it has a sentiment model: one feature matrix serves both."""
+        if self.head_ is None or not texts:
+            return self._combine(texts, centred, prototypes), None
         head_protos = _reorder(prototypes, self.theme_ids_, self.head_.theme_ids_)
-        return self.head_.predict_polarity(texts, centred, head_protos)
+        head_probs, sentiment = self.head_.predict(texts, centred, head_protos)
+        probs = prototypes.astype(np.float32).copy()
+        known = self._head_columns >= 0
+        if known.any():
+            probs[:, known] = head_probs[:, self._head_columns[known]]
+        return probs, sentiment
 
     def transform(
         self,
@@ -425,10 +431,8 @@ class HybridThemeModel:
         if not unique:
             return [ThemeAssignment((), REASON_EMPTY) for _ in comments], decided
         centred = self.prototypes_.centred(unique)
-        prototypes = self.prototypes_.probabilities_of(centred)
-        probs = self._combine(unique, centred, prototypes)
-        sentiment = self._sentiment(unique, centred, prototypes)
-        generic = self.prototypes_.generic_wins(centred)
+        prototypes, generic = self.prototypes_.scored(centred)
+        probs, sentiment = self._combine_with_sentiment(unique, centred, prototypes)
         row_of = {text: i for i, text in enumerate(unique)}
         assignments = []
         for i, (whole, comment_views) in enumerate(zip(wholes, views, strict=True)):

@@ -263,14 +263,20 @@ class GuidedThemeModel:
 
     def probabilities_of(self, centred: np.ndarray) -> np.ndarray:
         """(n, themes) probabilities of already centred vectors (see :meth:`centred`)."""
-        return self._probabilities(
-            self._log_scores(centred @ self.seed_vectors_.T, centred @ self.generic_vectors_.T)
-        )
+        return self.scored(centred)[0]
 
     def generic_wins(self, centred: np.ndarray) -> np.ndarray:
         """(n,) True where the generic anchors beat every theme (a comment naming none)."""
+        return self.scored(centred)[1]
+
+    def scored(self, centred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`probabilities_of` and :meth:`generic_wins` from one pass over the seeds.
+
+        The kernel density over every seed is most of the prototypes' cost; scoring asks for
+        both, so it is computed once.
+        """
         logits = self._log_scores(centred @ self.seed_vectors_.T, centred @ self.generic_vectors_.T)
-        return logits.argmax(axis=1) == len(self.theme_ids_)
+        return self._probabilities(logits), logits.argmax(axis=1) == len(self.theme_ids_)
 
     def centred(self, texts: Sequence[str]) -> np.ndarray:
         """The texts' vectors as this model compares them: embedded, then centred."""
