@@ -54,6 +54,7 @@ from voc.io.customers import CustomerTable, load_joined_survey
 from voc.io.readers import read_table
 from voc.io.survey import build_survey
 from voc.io.table import RawTable
+from voc.nlp.assignment_cache import AssignmentCache, model_fingerprint
 from voc.nlp.bundle import PrecomputedEmbedder, load_head
 from voc.nlp.embed import CachedEmbedder, Embedder, load_embedder
 from voc.nlp.hybrid import HYBRID_THRESHOLD, HybridThemeModel
@@ -178,7 +179,40 @@ class Analyzer:
             adapted = model.transform_adapted(comments, languages)[0]
             progress("themes", len(comments), len(comments))
             return adapted
-        langs = list(languages) if languages is not None else [None] * len(comments)
+        langs: list[str | None] = (
+            list(languages) if languages is not None else [None] * len(comments)
+        )
+        cache = self._assignment_cache(model)
+        if cache is None:
+            return self._assign(model, comments, langs, progress)
+        # Only comments this model has not seen are scored; a comment's themes depend on
+        # its text and language alone, so the kept ones are what scoring would give.
+        results: list[ThemeAssignment | None] = [
+            cache.get(c, g) for c, g in zip(comments, langs, strict=True)
+        ]
+        todo = [i for i, found in enumerate(results) if found is None]
+        fresh = self._assign(model, [comments[i] for i in todo], [langs[i] for i in todo], progress)
+        for i, assignment in zip(todo, fresh, strict=True):
+            results[i] = assignment
+        cache.put_all([comments[i] for i in todo], [langs[i] for i in todo], fresh)
+        cache.save()
+        progress("themes", len(comments), len(comments))
+        return [r for r in results if r is not None]
+
+    def _assignment_cache(self, model: ThemeModel) -> AssignmentCache | None:
+        """The kept assignments of this model, where the embedding cache lives on disk."""
+        folder = self.settings.embedding_cache_dir
+        if folder is None:
+            return None
+        return AssignmentCache(Path(folder), model_fingerprint(model))
+
+    def _assign(
+        self,
+        model: ThemeModel,
+        comments: Sequence[str],
+        langs: list[str | None],
+        progress: ProgressCallback,
+    ) -> list[ThemeAssignment]:
         # Segment everything, embed every distinct text of the survey in one batch (the
         # cached embedder keeps them), then score in chunks: the chunks only look vectors up.
         views: list[list[Segment]] = []

@@ -17,10 +17,11 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from voc.io import LoadedSurvey
+from voc.nlp.assignment_cache import assignments_from_json, assignments_to_json
 from voc.nlp.langid import detect
 from voc.nlp.themes import ThemeAssignment
 from voc.pipeline import Analyzer
-from voc.types import Polarity, Report, ThemeHit
+from voc.types import Report
 
 if TYPE_CHECKING:
     from celery import Celery
@@ -32,37 +33,6 @@ DEFAULT_CHUNK_SIZE = 2000
 ChunkAssigner = Callable[
     [Sequence[list[str]], Sequence[list[str | None]]], list[list[ThemeAssignment]]
 ]
-
-
-def assignments_to_json(assignments: Sequence[ThemeAssignment]) -> list[dict[str, Any]]:
-    """Assignments as plain JSON (what a Celery task returns)."""
-    return [
-        {
-            "hits": [[h.theme_id, h.confidence, h.polarity.value, h.start, h.end] for h in a.hits],
-            "reason": a.unassigned_reason,
-        }
-        for a in assignments
-    ]
-
-
-def assignments_from_json(data: Sequence[dict[str, Any]]) -> list[ThemeAssignment]:
-    """The inverse of :func:`assignments_to_json`."""
-    return [
-        ThemeAssignment(
-            tuple(
-                ThemeHit(
-                    theme_id=theme_id,
-                    confidence=confidence,
-                    polarity=Polarity(polarity),
-                    start=start,
-                    end=end,
-                )
-                for theme_id, confidence, polarity, start, end in item["hits"]
-            ),
-            item["reason"],
-        )
-        for item in data
-    ]
 
 
 def assign_chunk(
