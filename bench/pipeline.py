@@ -172,7 +172,9 @@ def _run_size(work: Path, n: int, model: str, views: str, raw_sample: int = 0) -
     path = work / "export.csv"
     frame.to_csv(path, index=False)
     comments = [c for c in frame[frame.columns[3]] if c.strip()]
-    settings = bench_settings(model, views)
+    # The first run keeps its caches in work/cache, as a user's VOC_EMBEDDING_CACHE_DIR
+    # does (empty at the start: every text is embedded and scored once).
+    settings = bench_settings(model, views, cache_dir=work / "cache")
     # Loading (the embedder, head, taxonomy vectors, language model and spaCy tokenizers)
     # happens once per process, not per survey: timed apart.
     start = time.perf_counter()
