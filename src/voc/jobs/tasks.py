@@ -27,6 +27,7 @@ from voc.store.cases import CaseRepository
 from voc.store.errors import StoreBusyError
 from voc.store.models import utcnow
 from voc.store.records import CommentThemes, HitRecord, ResponseRow, RunRecord, UploadRecord
+from voc.store.repository import WorkspaceRepository
 from voc.types import LoadReport, Report
 
 log = logging.getLogger(__name__)
@@ -131,19 +132,16 @@ def stored_survey(upload: UploadRecord, rows: Sequence[ResponseRow]) -> LoadedSu
     return LoadedSurvey(frame=pd.DataFrame(columns), report=report, warnings=warnings)
 
 
-def _open_cases(store: Store, workspace_id: str, run_id: str) -> None:
-    """The report's alerts become cases in the portal's inbox as soon as the job is done.
+def _open_cases(repo: WorkspaceRepository, workspace_id: str, run_id: str) -> None:
+    """The report's alerts become cases in the portal's inbox in the transaction that saves
+    the results, so a client that sees the job succeeded sees its cases too.
 
-    Reading the inbox opens them too (so nothing is lost if this fails); a failure here
-    never fails the finished job.
+    Inside a savepoint: a failure here rolls back only the cases and never fails the
+    finished job; reading the inbox opens any case missed.
     """
-
-    def sync() -> int:
-        with store.workspace(workspace_id, write=True) as repo:
-            return CaseRepository(repo.session, workspace_id).sync()
-
     try:
-        opened = with_retries(sync)
+        with repo.session.begin_nested():
+            opened = CaseRepository(repo.session, workspace_id).sync()
     except Exception as exc:  # the analysis is saved; the inbox opens the cases on reading
         log.warning(
             "job %s: cases not opened now (%s); the inbox opens them", run_id, type(exc).__name__
@@ -237,8 +235,8 @@ def _run_analysis(store: Store, pool: AnalyzerPool, workspace_id: str, run_id: s
     def save() -> None:
         with store.workspace(workspace_id, write=True) as repo:
             repo.save_results(run_id, run.upload_id, found, summary)
+            _open_cases(repo, workspace_id, run_id)
 
     with_retries(save)
-    _open_cases(store, workspace_id, run_id)
     deliver_report_alerts(store, pool.settings, workspace_id, run.upload_id, run_id, survey, report)
     log.info("job %s: done, %d responses", run_id, len(report.comment_results))
