@@ -182,7 +182,7 @@ class Analyzer:
         langs: list[str | None] = (
             list(languages) if languages is not None else [None] * len(comments)
         )
-        cache = self._assignment_cache(model)
+        cache = self._assignment_cache()
         if cache is None:
             return self._assign(model, comments, langs, progress)
         # Only comments this model has not seen are scored; a comment's themes depend on
@@ -199,12 +199,17 @@ class Analyzer:
         progress("themes", len(comments), len(comments))
         return [r for r in results if r is not None]
 
-    def _assignment_cache(self, model: ThemeModel) -> AssignmentCache | None:
+    def _assignment_cache(self) -> AssignmentCache | None:
         """The kept assignments of this model, where the embedding cache lives on disk."""
         folder = self.settings.embedding_cache_dir
         if folder is None:
             return None
-        return AssignmentCache(Path(folder), model_fingerprint(model))
+        return AssignmentCache(Path(folder), self._theme_fingerprint)
+
+    @cached_property
+    def _theme_fingerprint(self) -> str:
+        """The theme model's fingerprint: computed once, like the model it describes."""
+        return model_fingerprint(self.theme_model)
 
     def _assign(
         self,

@@ -21,7 +21,7 @@ from voc.store.users import Accounts
 
 from .conftest import Tenant
 from .test_isolation import add_case
-from .test_service import analysed, upload, wait_for
+from .test_service import analysed, wait_for
 
 SAMPLE = Path(__file__).parents[2] / "data" / "sample" / "nps_export.csv"
 PASSWORD = "correct horse battery"
@@ -424,15 +424,7 @@ def test_the_themes_page_fits_the_driver_model_on_the_callers_rows(
     for i in range(180):
         office = "Oslo" if i % 3 else "Malmö"
         rows.append(f"{i},2026-01-{1 + i % 28:02d},{(i * 7) % 11},{texts[i % 4]} {i},{office}")
-    upload_id = upload(service, tenant_a, "\n".join(rows).encode())["upload"]["id"]
-    assert (
-        service.post(
-            f"/v1/uploads/{upload_id}/commit", headers=tenant_a.headers("analyst")
-        ).status_code
-        == 200
-    )
-    job = service.post("/v1/jobs", json={"upload_id": upload_id}, headers=tenant_a.headers())
-    assert wait_for(service, tenant_a, job.json()["id"])["status"] == "succeeded"
+    analysed(service, tenant_a, "\n".join(rows).encode())
     taxonomy, settings = load_taxonomy(), Settings()
     with store.workspace(tenant_a.workspace_id) as repo:
         whole = data.drivers(repo, ResultFilters(), taxonomy, settings)
@@ -463,15 +455,7 @@ def test_a_finished_job_opens_its_alerts_as_cases(
         "1,2026-01-05,2,Vi kommer att säga upp avtalet,Oslo\n"
         "2,2026-01-06,9,Bra service,Oslo\n"
     ).encode()
-    upload_id = upload(service, tenant_a, body)["upload"]["id"]
-    assert (
-        service.post(
-            f"/v1/uploads/{upload_id}/commit", headers=tenant_a.headers("analyst")
-        ).status_code
-        == 200
-    )
-    job = service.post("/v1/jobs", json={"upload_id": upload_id}, headers=tenant_a.headers())
-    assert wait_for(service, tenant_a, job.json()["id"])["status"] == "succeeded"
+    analysed(service, tenant_a, body)
     assert store.count_workspace_rows(tenant_a.workspace_id)["alert_cases"] == 1
     cases = service.get("/v1/cases", headers=tenant_a.headers("viewer")).json()
     assert [c["kind"] for c in cases] == ["churn_risk"]  # the inbox adds no second case

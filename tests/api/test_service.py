@@ -51,9 +51,9 @@ def wait_for(client: TestClient, tenant: Tenant, job_id: str, timeout: float = 6
     raise AssertionError(f"job {job_id} did not finish: {job}")
 
 
-def analysed(client: TestClient, tenant: Tenant) -> tuple[str, str]:
-    """Upload, commit and analyse EXPORT; (upload id, job id)."""
-    upload_id = upload(client, tenant)["upload"]["id"]
+def analysed(client: TestClient, tenant: Tenant, body: bytes = EXPORT) -> tuple[str, str]:
+    """Upload, commit and analyse ``body`` (EXPORT); (upload id, job id)."""
+    upload_id = upload(client, tenant, body)["upload"]["id"]
     commit = client.post(f"/v1/uploads/{upload_id}/commit", headers=tenant.headers("analyst"))
     assert commit.status_code == 200, commit.text
     job = client.post("/v1/jobs", json={"upload_id": upload_id}, headers=tenant.headers("analyst"))

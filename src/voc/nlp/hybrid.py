@@ -340,13 +340,11 @@ class HybridThemeModel:
         return self._combine(texts, centred, self.prototypes_.probabilities_of(centred))
 
     def _combine(self, texts: list[str], centred: np.ndarray, prototypes: np.ndarray) -> np.ndarray:
-        probs = prototypes.astype(np.float32).copy()
         known = self._head_columns >= 0
-        if self.head_ is not None and known.any() and texts:
-            head_protos = _reorder(prototypes, self.theme_ids_, self.head_.theme_ids_)
-            head_probs = self.head_.predict_proba(texts, centred, head_protos)
-            probs[:, known] = head_probs[:, self._head_columns[known]]
-        return probs
+        if self.head_ is None or not known.any() or not texts:
+            return prototypes.astype(np.float32).copy()
+        head_protos = _reorder(prototypes, self.theme_ids_, self.head_.theme_ids_)
+        return self._head_over(prototypes, self.head_.predict_proba(texts, centred, head_protos))
 
     def _combine_with_sentiment(
         self, texts: list[str], centred: np.ndarray, prototypes: np.ndarray
@@ -357,11 +355,14 @@ class HybridThemeModel:
             return self._combine(texts, centred, prototypes), None
         head_protos = _reorder(prototypes, self.theme_ids_, self.head_.theme_ids_)
         head_probs, sentiment = self.head_.predict(texts, centred, head_protos)
+        return self._head_over(prototypes, head_probs), sentiment
+
+    def _head_over(self, prototypes: np.ndarray, head_probs: np.ndarray) -> np.ndarray:
+        """The prototype probabilities with every theme the head knows replaced by the head's."""
         probs = prototypes.astype(np.float32).copy()
         known = self._head_columns >= 0
-        if known.any():
-            probs[:, known] = head_probs[:, self._head_columns[known]]
-        return probs, sentiment
+        probs[:, known] = head_probs[:, self._head_columns[known]]
+        return probs
 
     def transform(
         self,
