@@ -48,30 +48,58 @@ def comment_results(
 ) -> list[CommentResult]:
     """One record per response. An NPS report passes each answer's group; a CSAT report
     passes None groups and ``satisfied`` (top-2 box) per answer."""
-    dates = frame["submitted_at"]
     topic_of_row = topic_of_row or {}
     top_box = list(satisfied) if satisfied is not None else [None] * len(frame)
+    # Whole columns as Python lists: row access through pandas costs ~0.2 ms a response,
+    # which at 100,000 responses was most of the report's assembly.
+    dates = [
+        None if pd.isna(d) else pd.Timestamp(d).isoformat() for d in frame["submitted_at"].tolist()
+    ]
+    segment_values = {c: [str(v) for v in frame[c].tolist()] for c in segments}
+    fields_of = _comment_fields_by_row(fields, frame.index)
     return [
         CommentResult(
-            row=int(row.row),
-            response_id=str(row.response_id),
-            score=int(row.score),
+            row=int(row),
+            response_id=str(response_id),
+            score=int(score),
             nps_group=group,
             satisfied=top,
-            submitted_at=None if pd.isna(date) else pd.Timestamp(date).isoformat(),
-            comment=str(row.comment),
+            submitted_at=date,
+            comment=str(comment),
             language=guess.lang,
             language_confidence=round(guess.confidence, 4),
             themes=list(assignment.hits),
             unassigned_reason=None if assignment.hits else assignment.unassigned_reason,
             discovered_theme=topic_of_row.get(position),
-            segments={c: str(frame.at[idx, c]) for c in segments},
-            comment_fields=comment_fields(fields, idx),
+            segments={c: values[position] for c, values in segment_values.items()},
+            comment_fields=fields_of[position],
         )
-        for position, ((idx, row), group, top, guess, assignment, date) in enumerate(
-            zip(frame.iterrows(), groups, top_box, guesses, assignments, dates, strict=True)
+        for position, (row, response_id, score, comment, group, top, guess, assignment, date) in (
+            enumerate(
+                zip(
+                    frame["row"].tolist(),
+                    frame["response_id"].tolist(),
+                    frame["score"].tolist(),
+                    frame["comment"].tolist(),
+                    groups,
+                    top_box,
+                    guesses,
+                    assignments,
+                    dates,
+                    strict=True,
+                )
+            )
         )
     ]
+
+
+def _comment_fields_by_row(fields: pd.DataFrame | None, index: pd.Index) -> list[dict[str, str]]:
+    """Each comment column's own text per response, when the export has more than one
+    (see voc.io); the frame's index labels are positions in ``fields``."""
+    if fields is None or fields.shape[1] < 2:
+        return [{} for _ in range(len(index))]
+    columns = [(str(c), fields.iloc[:, i].tolist()) for i, c in enumerate(fields.columns)]
+    return [{c: str(values[int(label)]) for c, values in columns} for label in index]
 
 
 def theme_impact(
@@ -134,14 +162,6 @@ def survey_warnings(
 
 def find_column(columns: Sequence[str], pattern: re.Pattern[str]) -> str | None:
     return next((c for c in columns if pattern.search(c)), None)
-
-
-def comment_fields(fields: pd.DataFrame | None, position: object) -> dict[str, str]:
-    """Each comment column's own text, when the export has more than one (see voc.io)."""
-    if fields is None or fields.shape[1] < 2:
-        return {}
-    row = int(position)  # type: ignore[call-overload]
-    return {str(c): str(fields.iat[row, i]) for i, c in enumerate(fields.columns)}
 
 
 def language_shares(guesses: list[LanguageGuess], has_comment: np.ndarray) -> list[LanguageShare]:
