@@ -57,8 +57,9 @@ from voc.io.table import RawTable
 from voc.nlp.assignment_cache import AssignmentCache, model_fingerprint
 from voc.nlp.bundle import PrecomputedEmbedder, load_head
 from voc.nlp.embed import CachedEmbedder, Embedder, load_embedder
+from voc.nlp.file_cache import JsonFileCache
 from voc.nlp.hybrid import HYBRID_THRESHOLD, HybridThemeModel
-from voc.nlp.langid import LanguageGuess, detect
+from voc.nlp.langid import LanguageGuess, detect, scorer_fingerprint
 from voc.nlp.segment import Segment
 from voc.nlp.taxonomy import Taxonomy, load_taxonomy
 from voc.nlp.themes import GUIDED_THRESHOLD, GuidedThemeModel, ThemeAssignment
@@ -198,6 +199,19 @@ class Analyzer:
         cache.save()
         progress("themes", len(comments), len(comments))
         return [r for r in results if r is not None]
+
+    def detect_languages(self, comments: Sequence[str]) -> list[LanguageGuess]:
+        """Each comment's language, the survey's own mix as the prior; with the embedding
+        cache on disk, the backend's scores of comments seen before are reused."""
+        backend = self.settings.language_backend
+        folder = self.settings.embedding_cache_dir
+        fingerprint = scorer_fingerprint(backend)
+        cache = (
+            JsonFileCache(Path(folder), "languages", fingerprint)
+            if folder is not None and fingerprint is not None
+            else None
+        )
+        return detect(comments, prior="survey", backend=backend, score_cache=cache)
 
     def _assignment_cache(self) -> AssignmentCache | None:
         """The kept assignments of this model, where the embedding cache lives on disk."""
@@ -384,7 +398,7 @@ class Analyzer:
         progress("load", 1, 1)
         frame = loaded.frame
         comments = frame["comment"].tolist()
-        guesses = detect(comments, prior="survey", backend=self.settings.language_backend)
+        guesses = self.detect_languages(comments)
         progress("language", 1, 1)
         assignments = self.assign_themes(comments, progress, [g.lang for g in guesses])
         if info.metric == "csat":

@@ -83,3 +83,15 @@ def test_a_damaged_file_is_ignored_and_rewritten(fast_settings: Settings, tmp_pa
         )
         == expected[0]
     )
+
+
+def test_a_cached_reanalysis_gives_the_same_report(fast_settings: Settings, tmp_path: Path) -> None:
+    # Themes and language scores both kept: the second report's comments (languages, themes,
+    # impacts) equal an analysis without any cache.
+    sample = Path(__file__).parents[2] / "data" / "sample" / "nps_export.csv"
+    cached_analyzer(fast_settings, tmp_path).analyze(sample)
+    assert list(tmp_path.glob("languages-*.json")) and list(tmp_path.glob("themes-*.json"))
+    again = cached_analyzer(fast_settings, tmp_path).analyze(sample)
+    plain = Analyzer(fast_settings).analyze(sample)
+    assert again.comment_results == plain.comment_results
+    assert again.theme_impacts == plain.theme_impacts

@@ -54,6 +54,25 @@ def test_lexical_rows_do_not_depend_on_the_batch() -> None:
     assert np.array_equal(alone, batch)
 
 
+def test_punctuation_is_a_word_boundary_for_the_ngrams() -> None:
+    # "phone." must give the n-grams of "phone" (its end "one ", "ne "), not lose them.
+    lexical = LexicalVectorizer(min_df=1).fit(["you never pick up the phone", "bra hjalp"])
+    plain = lexical.transform(["you never pick up the phone"]).toarray()
+    for text in ("You never pick up the phone.", "you never, pick up the phone!!"):
+        assert np.array_equal(lexical.transform([text]).toarray(), plain)
+
+
+def test_a_head_saved_before_punctuation_stripping_loads_as_it_was_fitted() -> None:
+    old = LexicalVectorizer(min_df=1, strip_punctuation=False).fit(["the phone.", "bra"])
+    state = old.to_state()
+    del state["strip_punctuation"]  # files written before the option existed
+    loaded = LexicalVectorizer.from_state(state)
+    assert not loaded.strip_punctuation
+    assert np.array_equal(
+        loaded.transform(["the phone."]).toarray(), old.transform(["the phone."]).toarray()
+    )
+
+
 def test_head_learns_its_training_themes() -> None:
     head, vectors, prototypes = _fit()
     probs = head.predict_proba(TEXTS, vectors, prototypes)

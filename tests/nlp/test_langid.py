@@ -259,3 +259,35 @@ def test_only_shared_spellings_are_flattened() -> None:
     shared = one("Super")
     assert shared.confidence < 0.5
     assert len(shared.alternatives) == 5
+
+
+def test_kept_scores_give_the_same_guesses_and_skip_the_backend(tmp_path) -> None:
+    from voc.nlp.file_cache import JsonFileCache
+    from voc.nlp.langid import get_scorer, register_backend, scorer_fingerprint
+
+    texts = ["Bra service", *SWEDISH, *NORWEGIAN, "Good support but the invoice was wrong", ""]
+    fingerprint = scorer_fingerprint("voc")
+    assert fingerprint is not None
+    first = detect(texts, prior="survey", score_cache=JsonFileCache(tmp_path, "lang", fingerprint))
+    assert first == detect(texts, prior="survey")
+
+    # A second run reads every score from the file: a backend that fails if called proves it.
+    calls: list[int] = []
+
+    class Counting:
+        def predict_proba(self, batch):  # type: ignore[no-untyped-def]
+            calls.append(len(batch))
+            return get_scorer("voc").predict_proba(batch)
+
+    register_backend("counting-test", Counting())  # type: ignore[arg-type]
+    assert scorer_fingerprint("counting-test") is None  # a registered scorer is never kept
+    kept = JsonFileCache(tmp_path, "lang", fingerprint)
+    again = detect(
+        [*texts, "Helt ny kommentar om fakturan"],
+        prior="survey",
+        backend="counting-test",
+        score_cache=kept,
+    )
+    # The survey prior is applied after the kept scores: the new comment moves it as usual.
+    assert again == detect([*texts, "Helt ny kommentar om fakturan"], prior="survey")
+    assert calls == [1]  # only the new comment was scored

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 from voc.io import LoadedSurvey
 from voc.nlp.assignment_cache import assignments_from_json, assignments_to_json
-from voc.nlp.langid import detect
 from voc.nlp.themes import ThemeAssignment
 from voc.pipeline import Analyzer
 from voc.types import Report
@@ -84,7 +83,7 @@ def analyze_in_chunks(
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
     comments = loaded.frame["comment"].tolist()
-    guesses = detect(comments, prior="survey", backend=analyzer.settings.language_backend)
+    guesses = analyzer.detect_languages(comments)
     languages: list[str | None] = [g.lang for g in guesses]
     starts = range(0, len(comments), chunk_size)
     parts = assign(

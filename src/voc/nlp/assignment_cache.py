@@ -15,10 +15,6 @@ fingerprint and so a new, empty cache; an old file is never read for a new model
 from __future__ import annotations
 
 import hashlib
-import json
-import logging
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -26,13 +22,12 @@ from typing import Any
 import numpy as np
 
 from voc import __version__
+from voc.nlp.file_cache import JsonFileCache, text_key
 from voc.nlp.hybrid import HybridThemeModel
 from voc.nlp.themes import GuidedThemeModel, ThemeAssignment
 from voc.types import Polarity, ThemeHit
 
-log = logging.getLogger(__name__)
-
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 def model_fingerprint(model: HybridThemeModel | GuidedThemeModel) -> str:
@@ -63,13 +58,10 @@ def model_fingerprint(model: HybridThemeModel | GuidedThemeModel) -> str:
                 state = head.lexical_.to_state()
                 add("\n".join(state["terms"]))
                 add(state["idf"])
+                add(state["strip_punctuation"])
     else:
         add((model.threshold_, model.thresholds_, model.split_coordination))
     return digest.hexdigest()
-
-
-def _key(comment: str, language: str | None) -> str:
-    return hashlib.sha1(f"{language or ''}\0{comment}".encode()).hexdigest()
 
 
 def assignments_to_json(assignments: Sequence[ThemeAssignment]) -> list[dict[str, Any]]:
@@ -107,24 +99,15 @@ class AssignmentCache:
     """Assignments of one model (by fingerprint) in ``directory``; ``save`` writes them."""
 
     def __init__(self, directory: Path, fingerprint: str):
-        self.path = Path(directory) / f"themes-{fingerprint[:32]}.json"
+        self._file = JsonFileCache(directory, "themes", fingerprint)
+        self.path = self._file.path
         self.fingerprint = fingerprint
-        self._stored: dict[str, dict[str, Any]] = {}
-        self._dirty = False
-        if self.path.exists():
-            try:
-                data = json.loads(self.path.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:  # a damaged file: start again, say so
-                log.warning("theme cache %s unreadable (%s): starting a new one", self.path, exc)
-            else:
-                if data.get("fingerprint") == fingerprint:
-                    self._stored = dict(data.get("assignments", {}))
 
     def __len__(self) -> int:
-        return len(self._stored)
+        return len(self._file)
 
     def get(self, comment: str, language: str | None) -> ThemeAssignment | None:
-        stored = self._stored.get(_key(comment, language))
+        stored = self._file.get(text_key(language or "", comment))
         return None if stored is None else assignments_from_json([stored])[0]
 
     def put_all(
@@ -135,18 +118,8 @@ class AssignmentCache:
     ) -> None:
         encoded = assignments_to_json(assignments)
         for comment, language, stored in zip(comments, languages, encoded, strict=True):
-            self._stored[_key(comment, language)] = stored
-            self._dirty = True
+            self._file.put(text_key(language or "", comment), stored)
 
     def save(self) -> None:
-        """Write atomically (a temporary file, then a rename): a killed run leaves no half file."""
-        if not self._dirty:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"fingerprint": self.fingerprint, "assignments": self._stored}
-        # A name of its own per writer: workers sharing the folder never write one file.
-        handle, tmp = tempfile.mkstemp(prefix=self.path.stem, suffix=".tmp", dir=self.path.parent)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(payload, out, separators=(",", ":"))
-        Path(tmp).replace(self.path)
-        self._dirty = False
+        """Write atomically: a killed run leaves the previous file, never half a file."""
+        self._file.save()

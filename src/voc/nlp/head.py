@@ -229,7 +229,10 @@ class ThemeHead:
             },
             "theme_ids": self.theme_ids_,
             "lexical": (
-                {k: state[k] for k in ("ngram_range", "min_df", "max_features")}
+                {
+                    k: state[k]
+                    for k in ("ngram_range", "min_df", "max_features", "strip_punctuation")
+                }
                 if state is not None
                 else None
             ),

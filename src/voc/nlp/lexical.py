@@ -10,6 +10,7 @@ languages, the n-grams bring the survey's own spelling.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
@@ -19,6 +20,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 _FOLD = str.maketrans({"æ": "ae", "ø": "o", "œ": "oe", "ß": "ss", "đ": "d", "ð": "d"})
+_PUNCTUATION = re.compile(r"[^\w\s]+")
 
 
 def fold(text: str) -> str:
@@ -28,6 +30,15 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def fold_words(text: str) -> str:
+    """:func:`fold` with punctuation turned into spaces: "the PHONE." -> "the phone ".
+
+    Character n-grams are taken within words, so a full stop glued to the last word
+    ("phone.") would otherwise take away that word's end n-grams ("one ", "ne ").
+    """
+    return _PUNCTUATION.sub(" ", fold(text))
+
+
 class LexicalVectorizer:
     """TF-IDF over folded character n-grams (within word boundaries); fit / transform.
 
@@ -35,6 +46,8 @@ class LexicalVectorizer:
         ngram_range: n-gram lengths (2-5 covers word stems and compound parts).
         min_df: an n-gram must occur in this many training texts (drops one-off typos).
         max_features: keep the most frequent n-grams only (bounds the head's size).
+        strip_punctuation: read punctuation as a word boundary (:func:`fold_words`); heads
+            saved before this option existed were fitted without it and load that way.
     """
 
     def __init__(
@@ -42,16 +55,18 @@ class LexicalVectorizer:
         ngram_range: tuple[int, int] = (2, 5),
         min_df: int = 2,
         max_features: int | None = 40_000,
+        strip_punctuation: bool = True,
     ):
         self.ngram_range = ngram_range
         self.min_df = min_df
         self.max_features = max_features
+        self.strip_punctuation = strip_punctuation
 
     def _vectorizer(self) -> TfidfVectorizer:
         return TfidfVectorizer(
             analyzer="char_wb",
             ngram_range=self.ngram_range,
-            preprocessor=fold,
+            preprocessor=fold_words if self.strip_punctuation else fold,
             lowercase=False,
             sublinear_tf=True,
             min_df=self.min_df,
@@ -77,6 +92,7 @@ class LexicalVectorizer:
             "ngram_range": list(self.ngram_range),
             "min_df": self.min_df,
             "max_features": self.max_features,
+            "strip_punctuation": self.strip_punctuation,
             "terms": terms,
             "idf": self.vectorizer_.idf_.astype(np.float32),
         }
@@ -85,7 +101,11 @@ class LexicalVectorizer:
     def from_state(cls, state: dict[str, Any]) -> LexicalVectorizer:
         """Rebuild a fitted vectorizer without its training texts."""
         low, high = state["ngram_range"]
-        model = cls(ngram_range=(int(low), int(high)), min_df=int(state["min_df"]))
+        model = cls(
+            ngram_range=(int(low), int(high)),
+            min_df=int(state["min_df"]),
+            strip_punctuation=bool(state.get("strip_punctuation", False)),
+        )
         model.max_features = state["max_features"]
         vectorizer = model._vectorizer()
         vectorizer.vocabulary_ = {term: i for i, term in enumerate(state["terms"])}
