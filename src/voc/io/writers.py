@@ -50,54 +50,89 @@ def highlight(comment: CommentResult) -> Markup:
     return Markup("".join(parts))
 
 
-def nps_chart(months: list[PeriodNps], width: int = 720, height: int = 220) -> Markup:
-    """An inline SVG of monthly NPS with its 95% band; no JavaScript, no external assets."""
-    # A month without responses has no score to draw (and never a 0 that looks like one).
-    months = [m for m in months if m.estimate.n > 0]
-    if not months:
-        return Markup("<p>No dated responses.</p>")
+@dataclass(frozen=True)
+class _ChartPoint:
+    period: str
+    value: float
+    low: float
+    high: float
+    low_sample: bool
+    title: str  # the hover text after "<period>: "
+
+
+def _band_chart(
+    points: list[_ChartPoint],
+    lo: float,
+    hi: float,
+    ticks: list[tuple[float, str]],
+    label: str,
+    width: int,
+    height: int,
+    zero_line: bool = False,
+) -> Markup:
+    """An inline SVG line over time with its 95% band, between ``lo`` and ``hi``."""
     pad_x, pad_y = 40, 20
-    lows = [m.estimate.ci_low or 0.0 for m in months]  # never None: n > 0 here
-    highs = [m.estimate.ci_high or 0.0 for m in months]
-    scores = [m.estimate.nps or 0.0 for m in months]
-    lo, hi = min(-10.0, min(lows)), max(10.0, max(highs))
-    step = (width - 2 * pad_x) / max(len(months) - 1, 1)
+    step = (width - 2 * pad_x) / max(len(points) - 1, 1)
 
     def y(v: float) -> float:
         return pad_y + (hi - v) / (hi - lo) * (height - 2 * pad_y)
 
-    xs = [pad_x + i * step for i in range(len(months))]
-    band = " ".join(f"{x:.1f},{y(h):.1f}" for x, h in zip(xs, highs, strict=True))
+    xs = [pad_x + i * step for i in range(len(points))]
+    band = " ".join(f"{x:.1f},{y(p.high):.1f}" for x, p in zip(xs, points, strict=True))
     band += " " + " ".join(
-        f"{x:.1f},{y(v):.1f}" for x, v in reversed(list(zip(xs, lows, strict=True)))
+        f"{x:.1f},{y(p.low):.1f}" for x, p in reversed(list(zip(xs, points, strict=True)))
     )
-    line = " ".join(f"{x:.1f},{y(v):.1f}" for x, v in zip(xs, scores, strict=True))
+    line = " ".join(f"{x:.1f},{y(p.value):.1f}" for x, p in zip(xs, points, strict=True))
     labels = "".join(
         f'<text x="{x:.1f}" y="{height - 2}" font-size="10" text-anchor="middle">'
-        f"{escape(m.period[2:])}</text>"
-        for x, m in zip(xs, months, strict=True)
+        f"{escape(p.period[2:])}</text>"
+        for x, p in zip(xs, points, strict=True)
     )
-    points = "".join(
-        f'<circle cx="{x:.1f}" cy="{y(v):.1f}" r="3" '
-        f'class="{"low" if m.estimate.low_sample else "ok"}"><title>{escape(m.period)}: '
-        f"NPS {v:+.0f} (95% CI {low:+.0f}..{high:+.0f}, n={m.estimate.n})</title></circle>"
-        for x, m, v, low, high in zip(xs, months, scores, lows, highs, strict=True)
+    dots = "".join(
+        f'<circle cx="{x:.1f}" cy="{y(p.value):.1f}" r="3" '
+        f'class="{"low" if p.low_sample else "ok"}"><title>{escape(p.period)}: '
+        f"{p.title}</title></circle>"
+        for x, p in zip(xs, points, strict=True)
     )
-    ticks = "".join(
+    grid = "".join(
         f'<line x1="{pad_x}" x2="{width - pad_x}" y1="{y(v):.1f}" y2="{y(v):.1f}" class="grid"/>'
-        f'<text x="4" y="{y(v) + 3:.1f}" font-size="10">{v:+.0f}</text>'
-        for v in range(-100, 101, 25)
-        if lo <= v <= hi and v != 0
+        f'<text x="4" y="{y(v) + 3:.1f}" font-size="10">{text}</text>'
+        for v, text in ticks
     )
-    zero = y(0.0)
+    zero = ""
+    if zero_line:
+        at = y(0.0)
+        zero = (
+            f'<line x1="{pad_x}" x2="{width - pad_x}" y1="{at:.1f}" y2="{at:.1f}" class="zero"/>'
+            f'<text x="4" y="{at + 3:.1f}" font-size="10">0</text>'
+        )
     return Markup(
         f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" '
-        f'aria-label="NPS by month with 95% confidence band">'
-        f'<line x1="{pad_x}" x2="{width - pad_x}" y1="{zero:.1f}" y2="{zero:.1f}" class="zero"/>'
-        f'<text x="4" y="{zero + 3:.1f}" font-size="10">0</text>{ticks}'
+        f'aria-label="{label}">{zero}{grid}'
         f'<polygon points="{band}" class="band"/><polyline points="{line}" class="line"/>'
-        f"{points}{labels}</svg>"
+        f"{dots}{labels}</svg>"
     )
+
+
+def nps_chart(months: list[PeriodNps], width: int = 720, height: int = 220) -> Markup:
+    """An inline SVG of monthly NPS with its 95% band; no JavaScript, no external assets."""
+    # A month without responses has no score to draw (and never a 0 that looks like one).
+    points = []
+    for m in months:
+        if m.estimate.n == 0:
+            continue
+        value, low, high = (
+            v or 0.0 for v in (m.estimate.nps, m.estimate.ci_low, m.estimate.ci_high)
+        )
+        title = f"NPS {value:+.0f} (95% CI {low:+.0f}..{high:+.0f}, n={m.estimate.n})"
+        points.append(_ChartPoint(m.period, value, low, high, m.estimate.low_sample, title))
+    if not points:
+        return Markup("<p>No dated responses.</p>")
+    lo = min(-10.0, *(p.low for p in points))
+    hi = max(10.0, *(p.high for p in points))
+    ticks = [(float(v), f"{v:+.0f}") for v in range(-100, 101, 25) if lo <= v <= hi and v != 0]
+    label = "NPS by month with 95% confidence band"
+    return _band_chart(points, lo, hi, ticks, label, width, height, zero_line=True)
 
 
 def csat_chart(months: list[PeriodCsat], width: int = 720, height: int = 220) -> Markup:
@@ -106,43 +141,23 @@ def csat_chart(months: list[PeriodCsat], width: int = 720, height: int = 220) ->
     if not dated:
         return Markup("<p>No dated responses.</p>")
     low, high = (float(v) for v in dated[0].estimate.scale.split("-"))
-    pad_x, pad_y = 40, 20
-    step = (width - 2 * pad_x) / max(len(dated) - 1, 1)
-
-    def y(v: float | None) -> float:
-        v = low if v is None else v
-        return pad_y + (high - v) / (high - low) * (height - 2 * pad_y)
-
-    xs = [pad_x + i * step for i in range(len(dated))]
-    band = " ".join(f"{x:.1f},{y(m.estimate.ci_high):.1f}" for x, m in zip(xs, dated, strict=True))
-    band += " " + " ".join(
-        f"{x:.1f},{y(m.estimate.ci_low):.1f}"
-        for x, m in reversed(list(zip(xs, dated, strict=True)))
-    )
-    line = " ".join(f"{x:.1f},{y(m.estimate.mean):.1f}" for x, m in zip(xs, dated, strict=True))
-    labels = "".join(
-        f'<text x="{x:.1f}" y="{height - 2}" font-size="10" text-anchor="middle">'
-        f"{escape(m.period[2:])}</text>"
-        for x, m in zip(xs, dated, strict=True)
-    )
-    points = "".join(
-        f'<circle cx="{x:.1f}" cy="{y(m.estimate.mean):.1f}" r="3" '
-        f'class="{"low" if m.estimate.low_sample else "ok"}"><title>{escape(m.period)}: '
-        f"CSAT {m.estimate.mean:.2f} (95% CI {m.estimate.ci_low:.2f}..{m.estimate.ci_high:.2f},"
-        f" n={m.estimate.n})</title></circle>"
-        for x, m in zip(xs, dated, strict=True)
-    )
-    ticks = "".join(
-        f'<line x1="{pad_x}" x2="{width - pad_x}" y1="{y(v):.1f}" y2="{y(v):.1f}" class="grid"/>'
-        f'<text x="4" y="{y(v) + 3:.1f}" font-size="10">{v:.0f}</text>'
-        for v in range(int(low), int(high) + 1)
-    )
-    return Markup(
-        f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" '
-        f'aria-label="Mean CSAT by month with 95% confidence band">{ticks}'
-        f'<polygon points="{band}" class="band"/><polyline points="{line}" class="line"/>'
-        f"{points}{labels}</svg>"
-    )
+    points = []
+    for m in dated:
+        e = m.estimate
+        title = f"CSAT {e.mean:.2f} (95% CI {e.ci_low:.2f}..{e.ci_high:.2f}, n={e.n})"
+        points.append(
+            _ChartPoint(
+                m.period,
+                e.mean if e.mean is not None else low,
+                e.ci_low if e.ci_low is not None else low,
+                e.ci_high if e.ci_high is not None else low,
+                e.low_sample,
+                title,
+            )
+        )
+    ticks = [(float(v), f"{v:.0f}") for v in range(int(low), int(high) + 1)]
+    label = "Mean CSAT by month with 95% confidence band"
+    return _band_chart(points, low, high, ticks, label, width, height)
 
 
 def score(value: float | None, spec: str = "%+.1f") -> str:
