@@ -13,9 +13,9 @@ from voc.io.customers import (
     CustomerTable,
     JoinedSurvey,
     find_join_key,
-    join_customers,
-    join_warnings,
     type_customers,
+    with_customers,
+    without_customers,
 )
 from voc.io.survey import LoadedSurvey
 
@@ -35,29 +35,8 @@ def join_loaded_survey(
     duplicated accounts, non-numeric revenue ...).
     """
     if customers is None:
-        return JoinedSurvey(
-            frame=loaded.frame,
-            report=loaded.report,
-            warnings=loaded.warnings,
-            comment_fields=loaded.comment_fields,
-            actions=tuple(actions),
-        )
-    mapping = loaded.report.mapping
-    cells = loaded.frame[list(mapping.segments)].fillna("").astype(str)
+        return without_customers(loaded, actions)
+    cells = loaded.frame[list(loaded.report.mapping.segments)].fillna("").astype(str)
     survey_key, customer_key = find_join_key(cells, customers, key)
     attributes = type_customers(customers, customer_key, revenue=revenue, owner=owner)
-    frame, join = join_customers(
-        loaded.frame, survey_key, cells[survey_key], attributes, customers.source
-    )
-    segments = list(mapping.segments) + [s for s in join.segments if s not in mapping.segments]
-    report = loaded.report.model_copy(
-        update={"mapping": mapping.model_copy(update={"segments": segments})}
-    )
-    return JoinedSurvey(
-        frame=frame,
-        report=report,
-        warnings=(*loaded.warnings, *customers.notes, *join_warnings(join.report)),
-        comment_fields=loaded.comment_fields,
-        customers=join,
-        actions=tuple(actions),
-    )
+    return with_customers(loaded, survey_key, cells[survey_key], attributes, customers, actions)

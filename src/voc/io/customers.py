@@ -422,13 +422,7 @@ def load_joined_survey(
     settings = settings or Settings()
     if customers is None:
         plain = load_survey(source, filename=filename, overrides=overrides, settings=settings)
-        return JoinedSurvey(
-            frame=plain.frame,
-            report=plain.report,
-            warnings=plain.warnings,
-            comment_fields=plain.comment_fields,
-            actions=tuple(actions),
-        )
+        return without_customers(plain, actions)
     table = read_table(source, filename=filename, max_bytes=settings.max_upload_mb * 1024**2)
     survey_key, customer_key = find_join_key(table.cells, customers, key)
     attributes = type_customers(customers, customer_key, revenue=revenue, owner=owner)
@@ -438,6 +432,30 @@ def load_joined_survey(
     table = replace(table, cells=table.cells[_mapped_columns(detected.mapping)])
     loaded = build_survey(table, detected, settings, blank=blank)
     key_values = key_cells.loc[loaded.frame["row"].to_numpy()]
+    return with_customers(loaded, survey_key, key_values, attributes, customers, actions)
+
+
+def without_customers(loaded: LoadedSurvey, actions: Sequence[Action] = ()) -> JoinedSurvey:
+    """``loaded`` as a :class:`JoinedSurvey` with no customer table."""
+    return JoinedSurvey(
+        frame=loaded.frame,
+        report=loaded.report,
+        warnings=loaded.warnings,
+        comment_fields=loaded.comment_fields,
+        actions=tuple(actions),
+    )
+
+
+def with_customers(
+    loaded: LoadedSurvey,
+    survey_key: str,
+    key_values: pd.Series,
+    attributes: CustomerAttributes,
+    customers: CustomerTable,
+    actions: Sequence[Action] = (),
+) -> JoinedSurvey:
+    """``loaded`` with the accounts' ``attributes`` joined on ``key_values`` (one per
+    response); the categorical attributes become segments of the report's mapping."""
     frame, join = join_customers(loaded.frame, survey_key, key_values, attributes, customers.source)
     mapping = loaded.report.mapping
     segments = list(mapping.segments) + [s for s in join.segments if s not in mapping.segments]
