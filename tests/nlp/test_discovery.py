@@ -92,6 +92,22 @@ def test_small_survey_of_30_comments_finds_the_themes_across_languages() -> None
         assert len(topic.languages) >= 2
 
 
+def test_a_language_with_one_stray_member_gets_no_label_of_its_own() -> None:
+    # Twelve Swedish comments on one subject and one Danish comment placed with them: the
+    # Danish comment must not become the theme's Danish label (it would read as the theme).
+    x, texts, langs, _ = planted(n_per_cell=12)
+    keep = [i for i, g in enumerate(langs) if g == "sv"]
+    x, texts, langs = x[keep], [texts[i] for i in keep], [langs[i] for i in keep]
+    tone = [i for i, t in enumerate(texts) if "ton" in t]
+    stray = x[tone].mean(axis=0)
+    x = np.vstack([x, stray / np.linalg.norm(stray)])
+    texts, langs = [*texts, "meget utilfreds"], [*langs, "da"]
+    model = ThemeDiscovery(random_state=0, small_data_below=1000).fit(x, texts, langs)
+    (topic,) = [t for t in model.topics_ if t.languages.get("da")]
+    assert "da" not in topic.labels and "sv" in topic.labels
+    assert "meget" not in topic.label
+
+
 def test_themes_hold_across_languages_with_language_alignment() -> None:
     x, texts, langs, truth = planted(n_per_cell=12)
     aligned = ThemeDiscovery(random_state=0, small_data_below=1000).fit(x, texts, langs)

@@ -365,9 +365,12 @@ class ThemeDiscovery:
                     keywords=words,
                     size=len(rows),
                     languages=dict(sorted(counts.items())),
+                    # A language's own label needs two comments in it: one stray member
+                    # ("very dissatisfied" among eight "bra samarbete") would label itself.
                     labels={
                         g: phrases.get(g) or _short_label(w or words)
                         for g, w in per_lang_words.items()
+                        if counts[g] >= _MIN_LANGUAGE_LABEL
                     },
                     keywords_by_language=per_lang_words,
                     quotes=quotes,
@@ -501,6 +504,7 @@ def sentiment_direction(embedder: Embedder) -> np.ndarray:
 
 
 _PHRASE_WORDS = (2, 9)
+_MIN_LANGUAGE_LABEL = 2
 _PHRASE_CANDIDATES = 5
 
 
