@@ -47,7 +47,8 @@ def load_corpus(holdout: bool = False) -> pd.DataFrame:
     """The development writers (w0 = the older dev set, w1 ...), or only the set-aside one.
 
     Columns: id, writer, lang, text, labels (dict), score (float or NaN), company_kind,
-    touchpoint.
+    touchpoint, off_taxonomy (True for the dev set's comments about subjects outside the
+    themes).
     """
     frames = []
     if not holdout:
@@ -63,6 +64,9 @@ def load_corpus(holdout: bool = False) -> pd.DataFrame:
                     "score": "",
                     "company_kind": "",
                     "touchpoint": "",
+                    # The dev set's comments about subjects outside the themes
+                    # (debtor treatment, security): no theme, but not generic either.
+                    "off_taxonomy": old["off_taxonomy"].ne(""),
                 }
             )
         )
@@ -75,11 +79,14 @@ def load_corpus(holdout: bool = False) -> pd.DataFrame:
         if not rows:
             continue
         frame = pd.DataFrame(rows)
-        frames.append(
-            frame[["id", "writer", "lang", "text", "labels", "score", "company_kind", "touchpoint"]]
-        )
+        frame = frame[
+            ["id", "writer", "lang", "text", "labels", "score", "company_kind", "touchpoint"]
+        ]
+        frames.append(frame.assign(off_taxonomy=False))
     if not frames:
-        return pd.DataFrame(columns=["id", "writer", "lang", "text", "labels", "score"])
+        return pd.DataFrame(
+            columns=["id", "writer", "lang", "text", "labels", "score", "off_taxonomy"]
+        )
     data = pd.concat(frames, ignore_index=True)
     data["labels"] = data["labels"].map(parse_labels)
     data["score"] = pd.to_numeric(data["score"], errors="coerce")
@@ -204,6 +211,9 @@ def hybrid_method(
             label_matrix(train["labels"], theme_ids),
             tuple(train["lang"]),
             polarity=polarity_matrix(train["labels"], theme_ids),
+            off_taxonomy=train["off_taxonomy"].to_numpy(dtype=bool)
+            if "off_taxonomy" in train
+            else None,
         )
         model = HybridThemeModel(
             taxonomy,

@@ -407,7 +407,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             check=True,
             capture_output=True,
             text=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+            # voc's source first; a PYTHONPATH of the caller's (e.g. where bertopic is
+            # installed for the comparison) stays after it.
+            env={
+                **os.environ,
+                "PYTHONPATH": os.pathsep.join(
+                    p for p in (str(ROOT / "src"), os.environ.get("PYTHONPATH")) if p
+                ),
+            },
         )
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(f"n={n:,}: done in {results[-1]['total_s']:.1f} s", file=sys.stderr)

@@ -71,6 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         labels=lowo.label_matrix(data["labels"], theme_ids),
         languages=tuple(data["lang"]),
         polarity=lowo.polarity_matrix(data["labels"], theme_ids),
+        off_taxonomy=data["off_taxonomy"].to_numpy(dtype=bool),
     )
     cached = load_embedder(Settings(embedding_model=args.model, embedding_cache_dir=args.cache_dir))
     assert isinstance(cached, CachedEmbedder)

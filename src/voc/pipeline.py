@@ -137,8 +137,10 @@ class Analyzer:
             return None
         embedder: Embedder = self.embedder
         training = None
-        needs_training = bool(self.taxonomy.corrections) or self.settings.theme_adapt
-        if bundled.training is not None and needs_training:
+        # The labelled comments refit the head for corrections and adaptation, and always
+        # fit the generic detector (voc.nlp.generic); without corrections the shipped head
+        # is used as it is.
+        if bundled.training is not None:
             training = bundled.training.labelled
             if bundled.training.embedder_id == self.embedder.model_id:
                 embedder = PrecomputedEmbedder(

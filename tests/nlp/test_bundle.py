@@ -43,6 +43,23 @@ def test_training_set_round_trip_keeps_texts_labels_and_vectors(tmp_path: Path) 
     assert np.array_equal(loaded.labelled.labels, training.labelled.labels)
     cosines = (loaded.vectors * vectors).sum(axis=1)
     assert cosines.min() > 0.999  # int8 storage loses almost nothing
+    assert loaded.labelled.off_taxonomy is None  # written without flags: read without
+
+
+def test_training_set_keeps_its_off_taxonomy_flags(tmp_path: Path) -> None:
+    texts = ("fakturan var fel", "vi vill ha sso", "ok")
+    labelled = LabelledComments(
+        texts=texts,
+        theme_ids=("billing",),
+        labels=np.array([[1], [0], [0]], dtype=np.int8),
+        off_taxonomy=np.array([False, True, False]),
+    )
+    training = ThemeTraining(labelled, "hashing", texts, HashingEmbedder().encode(list(texts)))
+    loaded = ThemeTraining.load(training.save(tmp_path / "training.npz")).labelled
+    assert loaded.off_taxonomy is not None
+    assert loaded.off_taxonomy.tolist() == [False, True, False]
+    generic, themed = loaded.generic_and_themed()
+    assert generic.tolist() == [False, False, True] and themed.tolist() == [True, False, False]
 
 
 def test_precomputed_embedder_answers_known_texts_and_asks_for_the_rest() -> None:

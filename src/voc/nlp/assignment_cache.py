@@ -47,7 +47,8 @@ def model_fingerprint(model: HybridThemeModel | GuidedThemeModel) -> str:
     add(prototypes.seed_vectors_)
     add(prototypes.generic_vectors_)
     if isinstance(model, HybridThemeModel):
-        add((model.threshold_, model.views))
+        add((model.threshold_, model.views, model.generic_min))
+        add(model.generic_.state())
         head = model.head_
         if head is not None:
             for array in (head.coef_, head.intercept_, head.fitted_):

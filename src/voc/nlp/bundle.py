@@ -64,14 +64,16 @@ class ThemeTraining:
             "languages": list(self.labelled.languages or [None] * len(self.labelled.texts)),
             "vector_texts": list(self.vector_texts),
         }
+        arrays = {
+            "info": np.frombuffer(json.dumps(info).encode("utf-8"), dtype=np.uint8),
+            "labels": self.labelled.labels.astype(np.int8),
+            "vectors": quantised,
+            "scale": scale.astype(np.float32),
+        }
+        if self.labelled.off_taxonomy is not None:
+            arrays["off_taxonomy"] = np.asarray(self.labelled.off_taxonomy, dtype=bool)
         buffer = io.BytesIO()
-        np.savez_compressed(
-            buffer,
-            info=np.frombuffer(json.dumps(info).encode("utf-8"), dtype=np.uint8),
-            labels=self.labelled.labels.astype(np.int8),
-            vectors=quantised,
-            scale=scale.astype(np.float32),
-        )
+        np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(buffer.getvalue())
         return path
@@ -90,12 +92,15 @@ class ThemeTraining:
                 )
             vectors = stored["vectors"].astype(np.float32) * stored["scale"]
             labels = stored["labels"].astype(np.int8)
+            # Older files have no flags: every comment with no theme counts as generic.
+            off_taxonomy = stored.get("off_taxonomy")
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         labelled = LabelledComments(
             texts=tuple(info["texts"]),
             theme_ids=tuple(info["theme_ids"]),
             labels=labels,
             languages=tuple(info["languages"]),
+            off_taxonomy=off_taxonomy,
         )
         return cls(
             labelled=labelled,

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from voc.nlp.embed import Embedder
+from voc.nlp.generic import GENERIC_MIN, GenericDetector
 from voc.nlp.head import POLARITY_CLASSES, ThemeHead
 from voc.nlp.segment import Segment
 from voc.nlp.taxonomy import Correction, Taxonomy
@@ -63,7 +64,9 @@ class LabelledComments:
     ``labels`` is (comments, themes) with 1 = carries the theme, 0 = does not;
     ``languages`` (optional, one code per comment) picks each comment's sentence splitter;
     ``polarity`` (optional, like ``labels``) is the index in
-    :data:`~voc.nlp.head.POLARITY_CLASSES` of each carried theme's sentiment, -1 elsewhere.
+    :data:`~voc.nlp.head.POLARITY_CLASSES` of each carried theme's sentiment, -1 elsewhere;
+    ``off_taxonomy`` (optional, one flag per comment) marks comments with no theme because
+    their subject is outside the themes (not generic): the generic detector skips them.
     """
 
     texts: tuple[str, ...]
@@ -72,6 +75,7 @@ class LabelledComments:
     languages: tuple[str | None, ...] | None = None
     weights: np.ndarray | None = None
     polarity: np.ndarray | None = None
+    off_taxonomy: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -98,7 +102,23 @@ class LabelledComments:
             polarity=None
             if self.polarity is None
             else np.vstack([self.polarity, np.full((len(texts), len(self.theme_ids)), -1)]),
+            off_taxonomy=None
+            if self.off_taxonomy is None
+            else np.concatenate([self.off_taxonomy, np.zeros(len(texts), dtype=bool)]),
         )
+
+    def generic_and_themed(self) -> tuple[np.ndarray, np.ndarray]:
+        """Which comments are generic (every label known and 0, not off-taxonomy) and which
+        carry a theme: the generic detector's positives and negatives."""
+        labels = np.asarray(self.labels)
+        known = (labels >= 0).all(axis=1)
+        themed = (labels == 1).any(axis=1)
+        off = (
+            np.zeros(len(self.texts), dtype=bool)
+            if self.off_taxonomy is None
+            else np.asarray(self.off_taxonomy, dtype=bool)
+        )
+        return known & ~themed & ~off, themed
 
     def aligned_polarity(self, theme_ids: Sequence[str]) -> np.ndarray:
         """Polarity codes in ``theme_ids`` order (-1 where unknown)."""
@@ -135,6 +155,9 @@ class HybridThemeModel:
         views: "max" scores the whole comment and every clause and keeps the best;
             "comment" scores and embeds the whole comment only (faster; the evidence span
             is the whole comment).
+        generic_min: an unassigned comment the generic detector (fitted on ``training``,
+            :mod:`voc.nlp.generic`) gives at least this probability is generic, not a
+            candidate for discovery.
     """
 
     def __init__(
@@ -148,6 +171,7 @@ class HybridThemeModel:
         threshold: float = HYBRID_THRESHOLD,
         views: str = "max",
         view_training: bool = True,
+        generic_min: float = GENERIC_MIN,
     ):
         self.taxonomy = taxonomy
         self.embedder = embedder
@@ -157,6 +181,7 @@ class HybridThemeModel:
         self.threshold = threshold
         self.views = views
         self.view_training = view_training
+        self.generic_min = generic_min
 
     # --- fitting ------------------------------------------------------------------
     def fit(self, corrections: Iterable[Correction] = ()) -> HybridThemeModel:
@@ -174,6 +199,11 @@ class HybridThemeModel:
         else:
             self.head_ = None
         self._head_columns = self._columns()
+        self.generic_ = GenericDetector()
+        if self.training is not None:
+            generic, themed = self.training.generic_and_themed()
+            vectors = self.prototypes_.centred(list(self.training.texts))
+            self.generic_.fit(vectors, generic, themed)
         return self
 
     def _fit_head(
@@ -306,8 +336,10 @@ class HybridThemeModel:
                 threshold=self.threshold,
                 views=self.views,
                 view_training=self.view_training,
+                generic_min=self.generic_min,
             )
             model.prototypes_ = self.prototypes_
+            model.generic_ = self.generic_
             model.theme_ids_ = self.theme_ids_
             model.threshold_ = self.threshold_
             model.head_ = model._fit_head(training, self._corrections)
@@ -434,6 +466,7 @@ class HybridThemeModel:
         centred = self.prototypes_.centred(unique)
         prototypes, generic = self.prototypes_.scored(centred)
         probs, sentiment = self._combine_with_sentiment(unique, centred, prototypes)
+        generic_probability = self.generic_.predict_proba(centred)
         row_of = {text: i for i, text in enumerate(unique)}
         assignments = []
         for i, (whole, comment_views) in enumerate(zip(wholes, views, strict=True)):
@@ -474,7 +507,7 @@ class HybridThemeModel:
                 assignments.append(ThemeAssignment(ordered))
             else:
                 generic_wins = bool(generic[[whole_row, *view_rows]].all())
-                if generic_wins:
+                if generic_wins or generic_probability[whole_row] >= self.generic_min:
                     reason = REASON_GENERIC
                 elif float(decided[i].max()) >= NEAR_MISS:
                     reason = REASON_NEAR
