@@ -73,7 +73,7 @@ class ThemeTraining:
         if self.labelled.off_taxonomy is not None:
             arrays["off_taxonomy"] = np.asarray(self.labelled.off_taxonomy, dtype=bool)
         buffer = io.BytesIO()
-        np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
+        np.savez_compressed(buffer, **arrays)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(buffer.getvalue())
         return path
