@@ -31,7 +31,7 @@ import lowo  # noqa: E402
 from voc.config import Settings  # noqa: E402
 from voc.nlp.embed import CachedEmbedder, load_embedder  # noqa: E402
 from voc.nlp.generic import GENERIC_MIN  # noqa: E402
-from voc.nlp.hybrid import HybridThemeModel, LabelledComments  # noqa: E402
+from voc.nlp.hybrid import NEAR_MISS, HybridThemeModel, LabelledComments  # noqa: E402
 from voc.nlp.taxonomy import load_taxonomy  # noqa: E402
 from voc.nlp.themes import REASON_BELOW, REASON_GENERIC, REASON_NEAR  # noqa: E402
 
@@ -42,10 +42,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cache-dir", type=Path, default=None)
     parser.add_argument("--cut-offs", default="0.5,0.6,0.7", help="detector cut-offs to compare")
+    parser.add_argument(
+        "--near-misses",
+        default=str(NEAR_MISS),
+        help="near-miss probabilities to compare (with the shipped detector cut-off)",
+    )
     args = parser.parse_args(argv)
-    settings = [("off", float("inf"))] + [
-        (f"on, {c}" + (" (shipped)" if float(c) == GENERIC_MIN else ""), float(c))
+    # (name, detector cut-off, near-miss probability)
+    settings = [("off", float("inf"), NEAR_MISS)] + [
+        (f"on, {c}" + (" (shipped)" if float(c) == GENERIC_MIN else ""), float(c), NEAR_MISS)
         for c in dict.fromkeys(args.cut_offs.split(","))
+    ]
+    settings += [
+        (f"on, {GENERIC_MIN}, near miss {m}", GENERIC_MIN, float(m))
+        for m in dict.fromkeys(args.near_misses.split(","))
+        if float(m) != NEAR_MISS
     ]
     data = lowo.load_corpus()
     if data.empty:
@@ -58,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     themed = data["labels"].map(bool).to_numpy()
     off = data["off_taxonomy"].to_numpy(dtype=bool)
     group = np.where(themed, "themed", np.where(off, "off-taxonomy", "generic"))
-    counts: dict[str, Counter[tuple[str, str]]] = {name: Counter() for name, _ in settings}
+    counts: dict[str, Counter[tuple[str, str]]] = {name: Counter() for name, *_ in settings}
     unassigned: Counter[str] = Counter()
     for writer in sorted(data["writer"].unique()):
         test = data[data["writer"] == writer]
@@ -72,8 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             off_taxonomy=train["off_taxonomy"].to_numpy(dtype=bool),
         )
         model = HybridThemeModel(taxonomy, embedder, training=training).fit()
-        for detector, cut in settings:
-            model.generic_min = cut
+        for detector, cut, near in settings:
+            model.generic_min, model.near_miss = cut, near
             found, _ = model.transform_scored(test["text"].tolist(), test["lang"].tolist())
             for row, assignment in zip(test.index, found, strict=True):
                 if assignment.hits:
@@ -90,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("| gold group | unassigned | detector | generic | near miss | to discovery |")
     print("|---|---|---|---|---|---|")
     for name in ("generic", "off-taxonomy", "themed"):
-        for detector, _ in settings:
+        for detector, *_ in settings:
             row = counts[detector]
             n = unassigned[name]
             cells = [row[(name, r)] for r in ("generic", "near miss", "to discovery")]

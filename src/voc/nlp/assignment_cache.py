@@ -47,7 +47,7 @@ def model_fingerprint(model: HybridThemeModel | GuidedThemeModel) -> str:
     add(prototypes.seed_vectors_)
     add(prototypes.generic_vectors_)
     if isinstance(model, HybridThemeModel):
-        add((model.threshold_, model.views, model.generic_min))
+        add((model.threshold_, model.views, model.generic_min, model.near_miss))
         add(model.generic_.state())
         head = model.head_
         if head is not None:
