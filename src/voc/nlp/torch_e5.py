@@ -265,26 +265,18 @@ class TorchE5:
         def split(t: Any) -> Any:
             return t.view(batch, length, heads, head_dim).transpose(1, 2)
 
+        def residual_norm(x: Any, update: Any, norm: str) -> Any:
+            """Post-LayerNorm residual, as in BERT: LayerNorm(x + update)."""
+            return F.layer_norm(x + update, (cfg.hidden,), p[f"{norm}.w"], p[f"{norm}.b"], cfg.eps)
+
         for layer in range(cfg.layers):
             pre = f"l{layer}"
             q, k, v = (split(self._linear(x, f"{pre}.{n}")) for n in "qkv")
             attn = F.scaled_dot_product_attention(q, k, v, attn_mask=bias)
             ctx = attn.transpose(1, 2).reshape(batch, length, cfg.hidden)
-            x = F.layer_norm(
-                x + self._linear(ctx, f"{pre}.ao"),
-                (cfg.hidden,),
-                p[f"{pre}.aln.w"],
-                p[f"{pre}.aln.b"],
-                cfg.eps,
-            )
+            x = residual_norm(x, self._linear(ctx, f"{pre}.ao"), f"{pre}.aln")
             mid = F.gelu(self._linear(x, f"{pre}.fi"))
-            x = F.layer_norm(
-                x + self._linear(mid, f"{pre}.fo"),
-                (cfg.hidden,),
-                p[f"{pre}.oln.w"],
-                p[f"{pre}.oln.b"],
-                cfg.eps,
-            )
+            x = residual_norm(x, self._linear(mid, f"{pre}.fo"), f"{pre}.oln")
         weights = mask.to(x.dtype)[:, :, None]
         return (x * weights).sum(dim=1) / weights.sum(dim=1)
 
